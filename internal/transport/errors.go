@@ -1,0 +1,185 @@
+package transport
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors shared by every jcoom API client. The clients re-export
+// them (jumpcloud.ErrNotFound is transport.ErrNotFound), so errors.Is works
+// the same against either package.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrConflict     = errors.New("conflict")
+	ErrRateLimited  = errors.New("rate limited")
+)
+
+// ResponseError is a non-2xx reply. The clients convert it to their own
+// typed error.
+type ResponseError struct {
+	Method, Path string
+	StatusCode   int
+	Status       string
+	Header       http.Header
+	// Body holds at most MaxErrorBodyBytes of the reply.
+	Body []byte
+	// RetryAfter is the parsed Retry-After, if any.
+	RetryAfter time.Duration
+	// OverCap is true when RetryAfter exceeded the configured cap, so the
+	// client returned at once instead of waiting.
+	OverCap  bool
+	Attempts int
+}
+
+func newResponseError(method, path string, resp *http.Response, maxRetryAfter time.Duration) *ResponseError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodyBytes))
+	re := &ResponseError{
+		Method: method, Path: path,
+		StatusCode: resp.StatusCode, Status: resp.Status,
+		Header: resp.Header.Clone(), Body: body, Attempts: 1,
+	}
+	if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		re.RetryAfter = d
+		re.OverCap = d > maxRetryAfter
+	}
+	return re
+}
+
+func (e *ResponseError) Error() string {
+	return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Status)
+}
+
+// Sentinel returns the sentinel that matches the status code, or nil.
+func (e *ResponseError) Sentinel() error { return SentinelFor(e.StatusCode) }
+
+// SentinelFor maps an HTTP status to a sentinel error (nil when none fits).
+func SentinelFor(code int) error {
+	switch code {
+	case http.StatusNotFound:
+		return ErrNotFound
+	case http.StatusUnauthorized:
+		return ErrUnauthorized
+	case http.StatusForbidden:
+		return ErrForbidden
+	case http.StatusConflict:
+		return ErrConflict
+	case http.StatusTooManyRequests:
+		return ErrRateLimited
+	}
+	return nil
+}
+
+// Is makes errors.Is(err, ErrNotFound) and friends work.
+func (e *ResponseError) Is(target error) bool {
+	s := e.Sentinel()
+	return s != nil && target == s
+}
+
+// RateLimitError is returned without sending (or without waiting) when the
+// client is paused for longer than the Retry-After cap.
+type RateLimitError struct {
+	Method, Path string
+	RetryAfter   time.Duration
+	Err          error
+}
+
+func (e *RateLimitError) Error() string {
+	msg := fmt.Sprintf("rate limited: retry after %s", e.RetryAfter.Round(time.Millisecond))
+	if e.Method != "" {
+		msg = e.Method + " " + e.Path + ": " + msg
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the cause.
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// Is matches ErrRateLimited.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// RequestError is a failure that produced no usable reply: a connection
+// error, a timeout, a refused redirect or an unreadable body.
+type RequestError struct {
+	Method, Path string
+	Err          error
+	// Sent is false only when the request certainly never left the client
+	// (a dial failure), so it is safe to send again.
+	Sent bool
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// ParseRetryAfter parses a Retry-After value: delta seconds (decimals are
+// tolerated) or an HTTP date in any format http.ParseTime accepts. Negative
+// values and past dates give 0. ok is false when the value is absent or
+// cannot be parsed.
+func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, false
+		}
+		if f <= 0 {
+			return 0, true
+		}
+		if f > float64(math.MaxInt64/int64(time.Second)) {
+			return time.Duration(math.MaxInt64), true
+		}
+		return time.Duration(f * float64(time.Second)), true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if d := t.Sub(now); d > 0 {
+		return d, true
+	}
+	return 0, true
+}
+
+// APIMessage is the common shape of both vendors' error bodies.
+type APIMessage struct {
+	Code    any               `json:"code"`
+	Message string            `json:"message"`
+	Error   string            `json:"error"`
+	Status  string            `json:"status"`
+	Details []json.RawMessage `json:"details"`
+	Errors  json.RawMessage   `json:"errors"`
+}
+
+// DecodeAPIMessage decodes an error body leniently; a body that is not JSON
+// yields its first 200 characters as the message.
+func DecodeAPIMessage(body []byte) APIMessage {
+	var m APIMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		s := strings.TrimSpace(string(body))
+		if len(s) > 200 {
+			s = s[:200] + "…"
+		}
+		return APIMessage{Message: s}
+	}
+	if m.Message == "" && m.Error != "" {
+		m.Message = m.Error
+	}
+	return m
+}

@@ -1,0 +1,270 @@
+package jumpcloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jcoom/jcoom/internal/transport"
+	"golang.org/x/time/rate"
+)
+
+// Base URLs of JumpCloud's data centres.
+const (
+	DefaultBaseURL = "https://console.jumpcloud.com"
+	EUBaseURL      = "https://console.eu.jumpcloud.com"
+)
+
+// Version is the SDK version reported in the User-Agent.
+const Version = "0.1.0"
+
+const defaultUserAgent = "jcoom/" + Version + " (+https://github.com/jcoom/jcoom)"
+
+// Environment variables read by FromEnv.
+const (
+	EnvAPIKey  = "JUMPCLOUD_API_KEY"
+	EnvOrgID   = "JUMPCLOUD_ORG_ID"
+	EnvBaseURL = "JUMPCLOUD_BASE_URL"
+)
+
+// Client talks to the JumpCloud API. It is safe for concurrent use; create
+// one per API key and reuse it.
+type Client struct {
+	tc    *transport.Client
+	orgID string
+
+	// Users manages system users (API v1 /api/systemusers).
+	Users *UsersService
+	// Admins reads console administrators (/api/users).
+	Admins *AdminsService
+}
+
+type settings struct {
+	baseURL       string
+	orgID         string
+	httpClient    *http.Client
+	rateLimit     rate.Limit
+	burst         int
+	retries       int
+	retriesSet    bool
+	timeout       time.Duration
+	maxRetryAfter time.Duration
+	logger        *slog.Logger
+	userAgent     string
+}
+
+// Option configures a Client. Options validate their input and NewClient
+// returns the first error.
+type Option func(*settings) error
+
+// WithBaseURL sets the host root (the client adds /api/...), e.g.
+// EUBaseURL. It must be https unless the host is loopback.
+func WithBaseURL(u string) Option {
+	return func(s *settings) error {
+		if _, err := transport.ParseBaseURL(u); err != nil {
+			return fmt.Errorf("jumpcloud: WithBaseURL: %w", err)
+		}
+		s.baseURL = u
+		return nil
+	}
+}
+
+var orgIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
+
+// WithOrgID sets the x-org-id header that multi-tenant administrators must
+// send. It is a 24-character hex id. The header is never sent to /api/users.
+func WithOrgID(id string) Option {
+	return func(s *settings) error {
+		if !orgIDPattern.MatchString(id) {
+			return fmt.Errorf("jumpcloud: WithOrgID: organization id %q is not a 24-character hex id", id)
+		}
+		s.orgID = id
+		return nil
+	}
+}
+
+// WithHTTPClient uses hc's Transport as the innermost round tripper (for
+// proxies, custom TLS, or httpmock in tests). The SDK keeps its own
+// redirect policy, timeout and retry layers around it.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errors.New("jumpcloud: WithHTTPClient: client is nil")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// WithRateLimit limits the client to perSecond requests per second with the
+// given burst (every retry counts). Without it there is no client-side limit.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *settings) error {
+		if !(perSecond > 0) {
+			return fmt.Errorf("jumpcloud: WithRateLimit: perSecond is %v; want a number above 0", perSecond)
+		}
+		if burst < 1 {
+			return fmt.Errorf("jumpcloud: WithRateLimit: burst is %d; want 1 or more", burst)
+		}
+		s.rateLimit, s.burst = rate.Limit(perSecond), burst
+		return nil
+	}
+}
+
+// WithRetries sets how many times a failed request may be retried (0 to
+// 20; default 5).
+func WithRetries(n int) Option {
+	return func(s *settings) error {
+		if n < 0 || n > 20 {
+			return fmt.Errorf("jumpcloud: WithRetries: %d is out of range; want 0 to 20", n)
+		}
+		s.retries, s.retriesSet = n, true
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt (default 30s).
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("jumpcloud: WithTimeout: %v; want a positive duration", d)
+		}
+		s.timeout = d
+		return nil
+	}
+}
+
+// WithMaxRetryAfter caps how long the client waits on a Retry-After
+// (default 60s). A longer Retry-After returns an ErrRateLimited error at once.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("jumpcloud: WithMaxRetryAfter: %v; want a positive duration", d)
+		}
+		s.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithLogger logs one record per attempt (method, host, path, status,
+// attempt, wait). Queries, headers, bodies and the API key are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return errors.New("jumpcloud: WithLogger: logger is nil")
+		}
+		s.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent prefixes the User-Agent with s (the jcoom product token is kept).
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
+			return fmt.Errorf("jumpcloud: WithUserAgent: %q is not a valid User-Agent", ua)
+		}
+		s.userAgent = ua + " " + defaultUserAgent
+		return nil
+	}
+}
+
+// NewClient returns a client for the given API key. It does no I/O.
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, errors.New("jumpcloud: API key is empty; pass the key of a JumpCloud administrator (or set " + EnvAPIKey + " with FromEnv)")
+	}
+	s := settings{baseURL: DefaultBaseURL, userAgent: defaultUserAgent}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	cfg := transport.Config{
+		BaseURL:       s.baseURL,
+		AuthHeader:    "x-api-key",
+		Credential:    transport.NewSecret(apiKey),
+		RateLimit:     s.rateLimit,
+		Burst:         s.burst,
+		Retries:       s.retries,
+		RetriesSet:    s.retriesSet,
+		Timeout:       s.timeout,
+		MaxRetryAfter: s.maxRetryAfter,
+		Logger:        s.logger,
+		UserAgent:     s.userAgent,
+	}
+	if s.httpClient != nil {
+		cfg.BaseTransport = s.httpClient.Transport
+		if cfg.BaseTransport == nil {
+			cfg.BaseTransport = http.DefaultTransport
+		}
+	}
+	tc, err := transport.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jumpcloud: %w", err)
+	}
+	c := &Client{tc: tc, orgID: s.orgID}
+	c.Users = &UsersService{client: c}
+	c.Admins = &AdminsService{client: c}
+	return c, nil
+}
+
+// FromEnv builds a client from JUMPCLOUD_API_KEY, JUMPCLOUD_ORG_ID (optional)
+// and JUMPCLOUD_BASE_URL (optional). Options passed here win over the
+// environment.
+func FromEnv(opts ...Option) (*Client, error) {
+	key := os.Getenv(EnvAPIKey)
+	if key == "" {
+		return nil, errors.New("jumpcloud: " + EnvAPIKey + " is not set")
+	}
+	var env []Option
+	if org := os.Getenv(EnvOrgID); org != "" {
+		env = append(env, WithOrgID(org))
+	}
+	if base := os.Getenv(EnvBaseURL); base != "" {
+		env = append(env, WithBaseURL(base))
+	}
+	return NewClient(key, append(env, opts...)...)
+}
+
+// BaseURL returns the host root the client talks to.
+func (c *Client) BaseURL() string { return c.tc.BaseURL().String() }
+
+// do sends one request. x-org-id is added except on /api/users routes.
+func (c *Client) do(ctx context.Context, method, path string, query map[string][]string, body, out any) (*transport.Response, error) {
+	return c.send(ctx, &transport.Request{Method: method, Path: path, Query: query, Body: body}, out)
+}
+
+// doIdempotent is do for a POST whose effect converges, so it may be retried.
+func (c *Client) doIdempotent(ctx context.Context, method, path string, query map[string][]string, body, out any) (*transport.Response, error) {
+	return c.send(ctx, &transport.Request{Method: method, Path: path, Query: query, Body: body, Idempotent: true}, out)
+}
+
+func (c *Client) send(ctx context.Context, r *transport.Request, out any) (*transport.Response, error) {
+	if ctx == nil {
+		return nil, errors.New("jumpcloud: nil context")
+	}
+	if c.orgID != "" && !isAdminRoute(r.Path) {
+		r.Header = http.Header{"X-Org-Id": {c.orgID}}
+	}
+	resp, err := c.tc.Do(ctx, r, out)
+	if err != nil {
+		return nil, convertError(err)
+	}
+	return resp, nil
+}
+
+// isAdminRoute reports whether path is /api/users or below; JumpCloud
+// rejects x-org-id there.
+func isAdminRoute(path string) bool {
+	return path == "/api/users" || strings.HasPrefix(path, "/api/users/")
+}

@@ -1,0 +1,89 @@
+package jumpcloud
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jcoom/jcoom/internal/transport"
+)
+
+// Sentinel errors; match them with errors.Is. They are shared with the
+// oomnitza package, so one check covers both clients.
+var (
+	ErrNotFound     = transport.ErrNotFound
+	ErrUnauthorized = transport.ErrUnauthorized
+	ErrForbidden    = transport.ErrForbidden
+	ErrConflict     = transport.ErrConflict
+	ErrRateLimited  = transport.ErrRateLimited
+)
+
+// Error is a JumpCloud API error reply. It decodes both the documented
+// {code, message, status, details} body and a bare {message}.
+type Error struct {
+	// StatusCode is the HTTP status code.
+	StatusCode int
+	// Code is the code from the body (usually the HTTP status again).
+	Code int
+	// Message is the server's message.
+	Message string
+	// Status is the body's status text, e.g. "INVALID_ARGUMENT".
+	Status string
+	// Details holds google.rpc detail objects, e.g. password field violations.
+	Details []json.RawMessage
+	// RequestID is the request id header, when the server sent one.
+	RequestID string
+	// Method and Path identify the call (the path has no query string).
+	Method, Path string
+	// RetryAfter is the server's Retry-After, when present.
+	RetryAfter time.Duration
+	// Raw is the body as received (at most 1 MiB).
+	Raw []byte
+
+	sentinel error
+	overCap  bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "jumpcloud: %s %s: %d", e.Method, e.Path, e.StatusCode)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.StatusCode == 429 && e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel for this error's status.
+func (e *Error) Is(target error) bool { return e.sentinel != nil && target == e.sentinel }
+
+func convertError(err error) error {
+	var re *transport.ResponseError
+	if errors.As(err, &re) {
+		m := transport.DecodeAPIMessage(re.Body)
+		e := &Error{
+			StatusCode: re.StatusCode, Message: m.Message, Status: m.Status, Details: m.Details,
+			RequestID: re.Header.Get("X-Request-Id"), Method: re.Method, Path: re.Path,
+			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), overCap: re.OverCap,
+		}
+		if f, ok := m.Code.(float64); ok {
+			e.Code = int(f)
+		}
+		if e.sentinel == nil && re.StatusCode == 400 && isAlreadyExists(m.Message) {
+			// JumpCloud answers a duplicate username or email with 400.
+			e.sentinel = ErrConflict
+		}
+		return e
+	}
+	return fmt.Errorf("jumpcloud: %w", err)
+}
+
+func isAlreadyExists(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "already exists") || strings.Contains(m, "already in use") || strings.Contains(m, "duplicate")
+}

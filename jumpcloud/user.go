@@ -1,0 +1,275 @@
+package jumpcloud
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// State is a system user's lifecycle state.
+type State string
+
+// The states a system user can be in. PUT accepts only Activated and Suspended.
+const (
+	StateStaged    State = "STAGED"
+	StateActivated State = "ACTIVATED"
+	StateSuspended State = "SUSPENDED"
+)
+
+func (s State) validFor(create bool) bool {
+	switch s {
+	case StateActivated, StateSuspended:
+		return true
+	case StateStaged:
+		return create
+	}
+	return false
+}
+
+// User is a JumpCloud system user (systemuserreturn) with every documented
+// field. Fields the SDK does not know are kept in Extra, so mappings can
+// reach them and a JSON round trip loses nothing.
+type User struct {
+	ID                             string            `json:"_id"`
+	AccountLocked                  bool              `json:"account_locked"`
+	AccountLockedDate              Timestamp         `json:"account_locked_date"`
+	Activated                      bool              `json:"activated"`
+	Addresses                      []Address         `json:"addresses,omitempty"`
+	Admin                          *AdminRole        `json:"admin"`
+	AllowPublicKey                 bool              `json:"allow_public_key"`
+	AlternateEmail                 string            `json:"alternateEmail"`
+	Attributes                     []Attribute       `json:"attributes,omitempty"`
+	BadLoginAttempts               int               `json:"badLoginAttempts"`
+	Company                        string            `json:"company"`
+	CostCenter                     string            `json:"costCenter"`
+	Created                        Timestamp         `json:"created"`
+	CreationSource                 string            `json:"creationSource,omitempty"`
+	DelegatedAuthority             *DelegatedAuth    `json:"delegatedAuthority,omitempty"`
+	Department                     string            `json:"department"`
+	Description                    string            `json:"description"`
+	DisableDeviceMaxLoginAttempts  bool              `json:"disableDeviceMaxLoginAttempts"`
+	Displayname                    string            `json:"displayname"`
+	Email                          string            `json:"email"`
+	EmployeeIdentifier             string            `json:"employeeIdentifier,omitempty"`
+	EmployeeType                   string            `json:"employeeType"`
+	EnableManagedUID               bool              `json:"enable_managed_uid"`
+	EnableUserPortalMultifactor    bool              `json:"enable_user_portal_multifactor"`
+	ExternalDN                     string            `json:"external_dn"`
+	ExternalPasswordExpirationDate Timestamp         `json:"external_password_expiration_date"`
+	ExternalSourceType             string            `json:"external_source_type"`
+	ExternallyManaged              bool              `json:"externally_managed"`
+	Firstname                      string            `json:"firstname"`
+	JobTitle                       string            `json:"jobTitle"`
+	Lastname                       string            `json:"lastname"`
+	LDAPBindingUser                bool              `json:"ldap_binding_user"`
+	Location                       string            `json:"location"`
+	ManagedAppleID                 string            `json:"managedAppleId"`
+	Manager                        string            `json:"manager"`
+	MFA                            *MFA              `json:"mfa,omitempty"`
+	MFAEnrollment                  *MFAEnrollment    `json:"mfaEnrollment,omitempty"`
+	Middlename                     string            `json:"middlename"`
+	Organization                   string            `json:"organization"`
+	PasswordDate                   Timestamp         `json:"password_date"`
+	PasswordExpirationDate         Timestamp         `json:"password_expiration_date"`
+	PasswordExpired                bool              `json:"password_expired"`
+	PasswordNeverExpires           bool              `json:"password_never_expires"`
+	PasswordlessSudo               bool              `json:"passwordless_sudo"`
+	PhoneNumbers                   []PhoneNumber     `json:"phoneNumbers,omitempty"`
+	PublicKey                      string            `json:"public_key"`
+	RecoveryEmail                  *RecoveryEmail    `json:"recoveryEmail,omitempty"`
+	Relationships                  []Relationship    `json:"relationships,omitempty"`
+	RestrictedFields               []RestrictedField `json:"restrictedFields,omitempty"`
+	SambaServiceUser               bool              `json:"samba_service_user"`
+	SSHKeys                        []SSHKey          `json:"ssh_keys,omitempty"`
+	State                          State             `json:"state"`
+	Sudo                           bool              `json:"sudo"`
+	Suspended                      bool              `json:"suspended"`
+	Tags                           []string          `json:"tags,omitempty"`
+	TOTPEnabled                    bool              `json:"totp_enabled"`
+	UnixGUID                       int               `json:"unix_guid"`
+	UnixUID                        int               `json:"unix_uid"`
+	Username                       string            `json:"username"`
+
+	// Extra holds fields that this version of the SDK does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Address is a postal address of a user.
+type Address struct {
+	ID              string `json:"id,omitempty"`
+	Type            string `json:"type,omitempty"`
+	POBox           string `json:"poBox,omitempty"`
+	ExtendedAddress string `json:"extendedAddress,omitempty"`
+	StreetAddress   string `json:"streetAddress,omitempty"`
+	Locality        string `json:"locality,omitempty"`
+	Region          string `json:"region,omitempty"`
+	PostalCode      string `json:"postalCode,omitempty"`
+	Country         string `json:"country,omitempty"`
+}
+
+// PhoneNumber is a phone number of a user.
+type PhoneNumber struct {
+	ID     string `json:"id,omitempty"`
+	Type   string `json:"type,omitempty"`
+	Number string `json:"number,omitempty"`
+}
+
+// Attribute is a custom attribute (name/value) of a user.
+type Attribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// AdminRole is set when the system user is also a console administrator.
+type AdminRole struct {
+	ID        string   `json:"id,omitempty"`
+	RoleName  string   `json:"roleName,omitempty"`
+	RoleNames []string `json:"roleNames,omitempty"`
+}
+
+// DelegatedAuth names an external authority (e.g. ActiveDirectory).
+type DelegatedAuth struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// MFA is a user's multi-factor settings.
+type MFA struct {
+	Configured     bool      `json:"configured"`
+	Exclusion      bool      `json:"exclusion"`
+	ExclusionDays  int       `json:"exclusionDays,omitempty"`
+	ExclusionUntil Timestamp `json:"exclusionUntil,omitzero"`
+}
+
+// MFAEnrollment reports enrollment per factor (NOT_ENROLLED, ENROLLED, ...).
+type MFAEnrollment struct {
+	OverallStatus  string `json:"overallStatus,omitempty"`
+	PushStatus     string `json:"pushStatus,omitempty"`
+	TOTPStatus     string `json:"totpStatus,omitempty"`
+	WebAuthnStatus string `json:"webAuthnStatus,omitempty"`
+	JCGoStatus     string `json:"jcGoStatus,omitempty"`
+}
+
+// RecoveryEmail is a user's recovery address.
+type RecoveryEmail struct {
+	Address    string    `json:"address,omitempty"`
+	Verified   bool      `json:"verified,omitempty"`
+	VerifiedAt Timestamp `json:"verifiedAt,omitzero"`
+}
+
+// Relationship links a user to a value (e.g. a manager or assistant).
+type Relationship struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// RestrictedField marks a field managed by an external source.
+type RestrictedField struct {
+	Field string `json:"field"`
+	ID    string `json:"id,omitempty"`
+	Type  string `json:"type,omitempty"`
+}
+
+// SSHKey is a public key of a user.
+type SSHKey struct {
+	ID         string    `json:"_id,omitempty"`
+	Name       string    `json:"name"`
+	PublicKey  string    `json:"public_key"`
+	CreateDate Timestamp `json:"create_date,omitzero"`
+}
+
+// Attribute returns the value of the custom attribute name and whether it exists.
+func (u *User) Attribute(name string) (string, bool) {
+	for _, a := range u.Attributes {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+type userAlias User
+
+// knownJSONNames returns the JSON names of T's fields.
+func knownJSONNames(t reflect.Type) map[string]bool {
+	m := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if name != "" && name != "-" {
+			m[name] = true
+		}
+	}
+	return m
+}
+
+var userFieldNames = sync.OnceValue(func() map[string]bool { return knownJSONNames(reflect.TypeFor[User]()) })
+
+// UnmarshalJSON decodes a user and keeps unknown fields in Extra.
+func (u *User) UnmarshalJSON(b []byte) error {
+	var a userAlias
+	if err := json.Unmarshal(b, &a); err != nil {
+		return fmt.Errorf("jumpcloud: decoding user: %w", err)
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return fmt.Errorf("jumpcloud: decoding user: %w", err)
+	}
+	known := userFieldNames()
+	for k, v := range all {
+		if !known[k] {
+			if a.Extra == nil {
+				a.Extra = make(map[string]json.RawMessage)
+			}
+			a.Extra[k] = v
+		}
+	}
+	*u = User(a)
+	return nil
+}
+
+// MarshalJSON encodes the user with Extra's fields inlined.
+func (u User) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(userAlias(u))
+	if err != nil || len(u.Extra) == 0 {
+		return b, err
+	}
+	return mergeExtra(b, u.Extra, userFieldNames())
+}
+
+// mergeExtra appends extra's keys (those not already known) to the JSON object b.
+func mergeExtra[V any](b []byte, extra map[string]V, known map[string]bool) ([]byte, error) {
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if !known[k] {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return b, nil
+	}
+	slices.Sort(keys)
+	out := append([]byte(nil), b[:len(b)-1]...)
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(extra[k])
+		if err != nil {
+			return nil, fmt.Errorf("jumpcloud: encoding extra field %q: %w", k, err)
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, vb...)
+	}
+	return append(out, '}'), nil
+}
+
+var (
+	createFieldNames = sync.OnceValue(func() map[string]bool { return knownJSONNames(reflect.TypeFor[UserCreateRequest]()) })
+	updateFieldNames = sync.OnceValue(func() map[string]bool { return knownJSONNames(reflect.TypeFor[UserUpdateRequest]()) })
+)

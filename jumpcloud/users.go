@@ -1,0 +1,296 @@
+package jumpcloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"regexp"
+	"slices"
+
+	"github.com/jcoom/jcoom/internal/paging"
+	"github.com/jcoom/jcoom/internal/transport"
+)
+
+// UsersService manages system users: /api/systemusers.
+type UsersService struct{ client *Client }
+
+// UserPage is one page of users with the server's total count.
+type UserPage struct {
+	TotalCount int     `json:"totalCount"`
+	Users      []*User `json:"results"`
+}
+
+var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
+
+// ValidateID checks that id is a JumpCloud object id (24 lower-case hex).
+func ValidateID(id string) error {
+	if !idPattern.MatchString(id) {
+		return fmt.Errorf("jumpcloud: user id %q is not a JumpCloud id (24 hex characters)", id)
+	}
+	return nil
+}
+
+func userPath(id string, action ...string) (string, error) {
+	if err := ValidateID(id); err != nil {
+		return "", err
+	}
+	p := "/api/systemusers/" + id
+	for _, a := range action {
+		p += "/" + a
+	}
+	return p, nil
+}
+
+// List fetches one page. See ListOptions for defaults.
+func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, error) {
+	q, err := opts.values()
+	if err != nil {
+		return nil, err
+	}
+	var page UserPage
+	if _, err := s.client.do(ctx, http.MethodGet, "/api/systemusers", q, nil, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
+
+// All iterates over every user matching opts, page by page, lazily: no
+// request is made until the sequence is ranged. Each range starts again
+// from opts.Skip, and opts is never modified. The first error is yielded
+// once and ends the sequence. Users keep the sort order (_id by default)
+// and a user is never yielded twice.
+func (s *UsersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*User, error] {
+	o := opts.clone()
+	if o.Limit == 0 {
+		o.Limit = MaxLimit
+	}
+	if len(o.Fields) > 0 && !slices.Contains(o.Fields, "_id") {
+		o.Fields = append(o.Fields, "_id")
+	}
+	if _, err := o.values(); err != nil {
+		return func(yield func(*User, error) bool) { yield(nil, err) }
+	}
+	return paging.All(ctx, paging.Spec[*User]{
+		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
+		Key: func(u *User) string { return u.ID },
+		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*User], error) {
+			po := o
+			po.Skip, po.Limit = skip, limit
+			p, err := s.List(ctx, &po)
+			if err != nil {
+				return paging.Page[*User]{}, err
+			}
+			return paging.Page[*User]{Items: p.Users, Total: p.TotalCount}, nil
+		},
+	})
+}
+
+// Get fetches one user by id.
+func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
+	path, err := userPath(id)
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	if _, err := s.client.do(ctx, http.MethodGet, path, nil, nil, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// GetByEmail returns the user with this email (exact, case-sensitive as
+// JumpCloud compares), or an error matching ErrNotFound.
+func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, error) {
+	return s.getOne(ctx, "email", email)
+}
+
+// GetByUsername returns the user with this username, or an error matching ErrNotFound.
+func (s *UsersService) GetByUsername(ctx context.Context, username string) (*User, error) {
+	return s.getOne(ctx, "username", username)
+}
+
+func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, error) {
+	if value == "" {
+		return nil, fmt.Errorf("jumpcloud: look up by %s: value is empty", field)
+	}
+	page, err := s.List(ctx, &ListOptions{Limit: 2, Filter: Filters{Eq(field, value)}})
+	if err != nil {
+		return nil, err
+	}
+	switch len(page.Users) {
+	case 0:
+		return nil, &Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/api/systemusers",
+			Message: fmt.Sprintf("no user with %s %q", field, value), sentinel: ErrNotFound}
+	case 1:
+		return page.Users[0], nil
+	}
+	return nil, fmt.Errorf("jumpcloud: %d users have %s %q", page.TotalCount, field, value)
+}
+
+// Create adds a user. It is safe against lost responses: when the outcome
+// of a POST is unknown (a timeout, a connection reset after sending, a 5xx),
+// it looks the user up by username before sending again, so a lost
+// response never creates a duplicate. A 429 waits for the client's pause
+// gate and sends again. A duplicate username or email is an error matching
+// ErrConflict.
+func (s *UsersService) Create(ctx context.Context, req *UserCreateRequest) (*User, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	const attempts = 4
+	var lastErr error
+	for attempt := range attempts {
+		if attempt > 0 && lastErr != nil && ambiguous(lastErr) {
+			u, err := s.GetByUsername(ctx, req.Username)
+			switch {
+			case err == nil:
+				return u, nil
+			case !errors.Is(err, ErrNotFound):
+				return nil, fmt.Errorf("jumpcloud: create user %q: outcome unknown (%w) and the look-up failed: %w", req.Username, lastErr, err)
+			}
+		}
+		var u User
+		_, err := s.client.do(ctx, http.MethodPost, "/api/systemusers", nil, req, &u)
+		if err == nil {
+			return &u, nil
+		}
+		if ctx.Err() != nil || !(ambiguous(err) || errors.Is(err, ErrRateLimited) && !overCap(err)) {
+			return nil, err
+		}
+		lastErr = err
+	}
+	return nil, fmt.Errorf("jumpcloud: create user %q: gave up after %d attempts: %w", req.Username, attempts, lastErr)
+}
+
+// ambiguous reports whether a failed write may have been applied.
+func ambiguous(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode >= 500
+	}
+	var re *transport.RequestError
+	if errors.As(err, &re) {
+		return re.Sent
+	}
+	return false
+}
+
+func overCap(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter > 0 && e.StatusCode == http.StatusTooManyRequests && e.overCap
+	}
+	var rl *transport.RateLimitError
+	return errors.As(err, &rl)
+}
+
+// Update changes the fields set in req (PUT, partial) and returns the user.
+func (s *UsersService) Update(ctx context.Context, id string, req *UserUpdateRequest) (*User, error) {
+	path, err := userPath(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	var u User
+	if _, err := s.client.do(ctx, http.MethodPut, path, nil, req, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// DeleteOptions tunes Delete.
+type DeleteOptions struct {
+	// CascadeManager clears the manager attribute of the user's direct
+	// reports first (otherwise deleting a manager can fail with 409).
+	CascadeManager bool
+}
+
+// Delete removes a user and returns it as it was.
+func (s *UsersService) Delete(ctx context.Context, id string, opts *DeleteOptions) (*User, error) {
+	path, err := userPath(id)
+	if err != nil {
+		return nil, err
+	}
+	var q map[string][]string
+	if opts != nil && opts.CascadeManager {
+		q = map[string][]string{"cascade_manager": {"null"}}
+	}
+	var u User
+	if _, err := s.client.do(ctx, http.MethodDelete, path, q, nil, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Unlock clears a locked account (POST /systemusers/{id}/unlock).
+func (s *UsersService) Unlock(ctx context.Context, id string) error {
+	return s.action(ctx, id, nil, "unlock")
+}
+
+// ExpirePassword expires the user's password (POST /systemusers/{id}/expire).
+func (s *UsersService) ExpirePassword(ctx context.Context, id string) error {
+	return s.action(ctx, id, nil, "expire")
+}
+
+// ResetMFARequest configures ResetMFA. The zero value resets TOTP without
+// an exclusion period.
+type ResetMFARequest struct {
+	Exclusion      bool      `json:"exclusion"`
+	ExclusionDays  int       `json:"exclusionDays,omitempty"`
+	ExclusionUntil Timestamp `json:"exclusionUntil,omitzero"`
+}
+
+// ResetMFA resets the user's TOTP and starts an enrollment period.
+func (s *UsersService) ResetMFA(ctx context.Context, id string, req *ResetMFARequest) error {
+	if req == nil {
+		req = &ResetMFARequest{}
+	}
+	if req.ExclusionDays < 0 {
+		return fmt.Errorf("jumpcloud: ResetMFA: exclusionDays is %d; want 1 or more (or 0 to omit)", req.ExclusionDays)
+	}
+	return s.action(ctx, id, req, "resetmfa")
+}
+
+// ActivateRequest selects the activation email: nil or a nil Email sends
+// the default, SendEmail(false) sends none, EmailTo(addr) sends to addr.
+type ActivateRequest struct {
+	Email any `json:"email,omitempty"`
+}
+
+// SendEmail returns an ActivateRequest that sends (or not) the default email.
+func SendEmail(send bool) *ActivateRequest { return &ActivateRequest{Email: send} }
+
+// EmailTo returns an ActivateRequest that sends the email to addr.
+func EmailTo(addr string) *ActivateRequest { return &ActivateRequest{Email: addr} }
+
+// Activate moves a STAGED user to ACTIVATED (POST /systemusers/{id}/state/activate).
+func (s *UsersService) Activate(ctx context.Context, id string, req *ActivateRequest) error {
+	if req == nil {
+		req = &ActivateRequest{}
+	}
+	switch e := req.Email.(type) {
+	case nil, bool:
+	case string:
+		if !looksLikeEmail(e) {
+			return fmt.Errorf("jumpcloud: Activate: email %q is not an email address", e)
+		}
+	default:
+		return fmt.Errorf("jumpcloud: Activate: email must be a bool or an address, got %T", e)
+	}
+	return s.action(ctx, id, req, "state", "activate")
+}
+
+func (s *UsersService) action(ctx context.Context, id string, body any, action ...string) error {
+	path, err := userPath(id, action...)
+	if err != nil {
+		return err
+	}
+	// These actions converge (unlocking twice is unlocking once), so the
+	// transport may retry them like a PUT.
+	_, err = s.client.doIdempotent(ctx, http.MethodPost, path, nil, body, nil)
+	return err
+}
