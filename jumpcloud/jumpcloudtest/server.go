@@ -1,0 +1,460 @@
+package jumpcloudtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jcoom/jcoom/jumpcloud"
+	"golang.org/x/time/rate"
+)
+
+// DefaultAPIKey is the key a Server accepts unless WithAPIKey says otherwise.
+const DefaultAPIKey = "jcoom-fake-jumpcloud-key"
+
+// DefaultOrgID is the organisation id of a Server unless WithOrgID says otherwise.
+const DefaultOrgID = "5f0c1b2a3d4e5f6a7b8c9d0e"
+
+// Server is an in-memory fake of the JumpCloud API on a loopback
+// httptest.Server. It is safe for concurrent use.
+type Server struct {
+	// URL is the base URL to pass to jumpcloud.WithBaseURL.
+	URL string
+
+	ts          *httptest.Server
+	apiKey      string
+	orgID       string
+	multiTenant bool
+	latency     time.Duration
+	slowBody    time.Duration
+	limiter     *rate.Limiter
+	now         func() time.Time
+	defaultSt   string
+
+	mu        sync.Mutex
+	users     map[string]record // id -> record
+	ids       []string          // sorted ids
+	passwords map[string]string
+	admins    []record
+	calls     map[string]int
+	script    []scripted
+	faultProb float64
+	faultKind []Fault
+	rng       *rand.Rand
+	seq       uint64
+}
+
+type record = map[string]any
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAPIKey sets the accepted API key.
+func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
+
+// WithOrgID makes the server multi-tenant: every route except /api/users
+// then requires x-org-id equal to id, answering as JumpCloud documents
+// (401 when missing, 400 when malformed, 404 when unknown).
+func WithOrgID(id string) Option { return func(s *Server) { s.orgID, s.multiTenant = id, true } }
+
+// WithUsers seeds the store (see GenerateUsers). Users without an id get one.
+func WithUsers(users ...*jumpcloud.User) Option {
+	return func(s *Server) {
+		for _, u := range users {
+			s.addUser(u)
+		}
+	}
+}
+
+// WithAdmins seeds the administrators returned by GET /api/users. A system
+// user whose email matches an administrator carries an `admin` object.
+func WithAdmins(admins ...*jumpcloud.Admin) Option {
+	return func(s *Server) {
+		for _, a := range admins {
+			s.addAdmin(a)
+		}
+	}
+}
+
+// WithLatency delays every request by d.
+func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
+
+// WithRateLimit answers 429 with a Retry-After (whole seconds, rounded up)
+// once more than perSecond requests per second (burst at once) arrive.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *Server) { s.limiter = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1)) }
+}
+
+// WithFaults injects a fault into each request with probability p, drawn
+// from kinds with a deterministic generator seeded by seed.
+func WithFaults(p float64, seed uint64, kinds ...Fault) Option {
+	return func(s *Server) {
+		s.faultProb, s.faultKind = p, kinds
+		s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	}
+}
+
+// WithSlowBody sets the pause between the chunks of a FaultSlowBody reply
+// (default 50ms).
+func WithSlowBody(d time.Duration) Option { return func(s *Server) { s.slowBody = d } }
+
+// WithClock sets the server's clock (for created dates and rate limiting).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithDefaultState sets the state of users created without one
+// (ACTIVATED by default, like settings.newSystemUserStateDefaults).
+func WithDefaultState(st jumpcloud.State) Option {
+	return func(s *Server) { s.defaultSt = string(st) }
+}
+
+// NewServer starts a fake on a loopback address. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		apiKey: DefaultAPIKey, orgID: DefaultOrgID, now: time.Now, slowBody: 50 * time.Millisecond,
+		defaultSt: string(jumpcloud.StateActivated),
+		users:     map[string]record{}, passwords: map[string]string{}, calls: map[string]int{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.rng == nil {
+		s.rng = rand.New(rand.NewPCG(1, 2))
+	}
+	s.ts = httptest.NewServer(s.routes())
+	s.URL = s.ts.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.ts.Close() }
+
+// APIKey returns the accepted API key.
+func (s *Server) APIKey() string { return s.apiKey }
+
+// OrgID returns the organisation id.
+func (s *Server) OrgID() string { return s.orgID }
+
+// Client returns a jumpcloud client pointed at the server with its API key
+// (and org id, when multi-tenant). opts are applied after those.
+func (s *Server) Client(opts ...jumpcloud.Option) (*jumpcloud.Client, error) {
+	base := []jumpcloud.Option{jumpcloud.WithBaseURL(s.URL)}
+	if s.multiTenant {
+		base = append(base, jumpcloud.WithOrgID(s.orgID))
+	}
+	return jumpcloud.NewClient(s.apiKey, append(base, opts...)...)
+}
+
+// Calls returns how many requests each route received, keyed like
+// "GET /api/systemusers" or "POST /api/systemusers/{id}/unlock".
+func (s *Server) Calls() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCalls zeroes the counters.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	clear(s.calls)
+	s.mu.Unlock()
+}
+
+// Len returns the number of system users.
+func (s *Server) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ids)
+}
+
+// User returns a copy of the stored user.
+func (s *Server) User(id string) (*jumpcloud.User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.users[id]
+	if !ok {
+		return nil, false
+	}
+	return toUser(s.present(r)), true
+}
+
+// Users returns copies of all users in _id order.
+func (s *Server) Users() []*jumpcloud.User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*jumpcloud.User, 0, len(s.ids))
+	for _, id := range s.ids {
+		out = append(out, toUser(s.present(s.users[id])))
+	}
+	return out
+}
+
+// AddUser stores u (assigning an id when empty) and returns its id.
+func (s *Server) AddUser(u *jumpcloud.User) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addUser(u)
+}
+
+// LockUser marks a user's account locked, as too many failed logins would.
+func (s *Server) LockUser(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.users[id]
+	if ok {
+		r["account_locked"] = true
+		r["account_locked_date"] = s.stamp()
+		r["badLoginAttempts"] = float64(10)
+	}
+	return ok
+}
+
+// AddAdmin stores an administrator.
+func (s *Server) AddAdmin(a *jumpcloud.Admin) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addAdmin(a)
+}
+
+func toUser(r record) *jumpcloud.User {
+	b, _ := json.Marshal(r)
+	var u jumpcloud.User
+	_ = json.Unmarshal(b, &u)
+	return &u
+}
+
+func toRecord(v any) record {
+	b, _ := json.Marshal(v)
+	var r record
+	_ = json.Unmarshal(b, &r)
+	return r
+}
+
+func (s *Server) addUser(u *jumpcloud.User) string {
+	r := toRecord(u)
+	if id, _ := r["_id"].(string); id == "" || s.users[id] != nil {
+		r["_id"] = s.newID()
+	}
+	if c, _ := r["created"].(string); c == "" {
+		r["created"] = s.stamp()
+	}
+	if r["organization"] == "" || r["organization"] == nil {
+		r["organization"] = s.orgID
+	}
+	delete(r, "admin")
+	s.insert(r)
+	return r["_id"].(string)
+}
+
+func (s *Server) insert(r record) {
+	id := r["_id"].(string)
+	s.users[id] = r
+	i, _ := slices.BinarySearch(s.ids, id)
+	s.ids = slices.Insert(s.ids, i, id)
+}
+
+func (s *Server) addAdmin(a *jumpcloud.Admin) {
+	r := toRecord(a)
+	if id, _ := r["_id"].(string); id == "" {
+		r["_id"] = s.newID()
+	}
+	if c, _ := r["created"].(string); c == "" {
+		r["created"] = s.stamp()
+	}
+	if r["organization"] == "" || r["organization"] == nil {
+		r["organization"] = s.orgID
+	}
+	s.admins = append(s.admins, r)
+}
+
+// newID returns an ObjectId-like id: 8 hex of the time, 16 of a counter.
+func (s *Server) newID() string {
+	s.seq++
+	return fmt.Sprintf("%08x%016x", uint32(s.now().Unix()), 0xa000000000000000|s.seq)
+}
+
+func (s *Server) stamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// present returns the record as the API shows it: no password, and the
+// admin object filled from the administrator with the same email.
+func (s *Server) present(r record) record {
+	out := make(record, len(r)+1)
+	for k, v := range r {
+		out[k] = v
+	}
+	out["admin"] = nil
+	email, _ := r["email"].(string)
+	for _, a := range s.admins {
+		if ae, _ := a["email"].(string); email != "" && strings.EqualFold(ae, email) {
+			out["admin"] = record{"id": a["_id"], "roleName": a["roleName"], "roleNames": a["roleNames"]}
+			break
+		}
+	}
+	return out
+}
+
+// --- HTTP plumbing -------------------------------------------------------
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h func(http.ResponseWriter, *http.Request)) {
+		mux.Handle(pattern, s.wrap(pattern, http.HandlerFunc(h)))
+	}
+	handle("GET /api/systemusers", s.listUsers)
+	handle("POST /api/systemusers", s.createUser)
+	handle("GET /api/systemusers/{id}", s.getUser)
+	handle("PUT /api/systemusers/{id}", s.updateUser)
+	handle("DELETE /api/systemusers/{id}", s.deleteUser)
+	handle("POST /api/systemusers/{id}/unlock", s.unlockUser)
+	handle("POST /api/systemusers/{id}/expire", s.expireUser)
+	handle("POST /api/systemusers/{id}/resetmfa", s.resetMFA)
+	handle("POST /api/systemusers/{id}/state/activate", s.activateUser)
+	handle("GET /api/users", s.listAdmins)
+	mux.Handle("/", s.wrap("other", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Not Found", "NOT_FOUND")
+	})))
+	return mux
+}
+
+var orgIDRe = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
+
+func (s *Server) wrap(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := route
+		if route == "other" {
+			key = r.Method + " " + r.URL.Path
+		}
+		s.mu.Lock()
+		s.calls[key]++
+		fault := s.nextFault(key)
+		s.mu.Unlock()
+
+		if s.latency > 0 {
+			t := time.NewTimer(s.latency)
+			select {
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		if s.limiter != nil {
+			res := s.limiter.ReserveN(s.now(), 1)
+			if d := res.DelayFrom(s.now()); d > 0 {
+				res.CancelAt(s.now())
+				w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(d.Seconds()))))
+				writeJSON(w, http.StatusTooManyRequests, record{"message": "Too Many Requests"})
+				return
+			}
+		}
+		if r.Header.Get("x-api-key") != s.apiKey {
+			writeError(w, http.StatusUnauthorized, "Unauthorized", "UNAUTHENTICATED")
+			return
+		}
+		if !s.checkOrg(w, r) {
+			return
+		}
+		switch fault {
+		case FaultNone:
+			next.ServeHTTP(w, r)
+		case Fault500, Fault502, Fault503:
+			code := map[Fault]int{Fault500: 500, Fault502: 502, Fault503: 503}[fault]
+			writeError(w, code, http.StatusText(code), "UNAVAILABLE")
+		case FaultReset:
+			reset(w)
+		case FaultCommitThenDrop:
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			reset(w)
+		case FaultSlowBody:
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			s.writeSlowly(r.Context(), w, rec)
+		}
+	})
+}
+
+func (s *Server) checkOrg(w http.ResponseWriter, r *http.Request) bool {
+	org, present := r.Header.Get("x-org-id"), len(r.Header.Values("x-org-id")) > 0
+	adminRoute := r.URL.Path == "/api/users" || strings.HasPrefix(r.URL.Path, "/api/users/")
+	switch {
+	case present && adminRoute:
+		writeError(w, http.StatusForbidden, "ID included on unsupported route", "PERMISSION_DENIED")
+	case adminRoute:
+		return true
+	case !present && s.multiTenant:
+		writeError(w, http.StatusUnauthorized, "ID not included for multi-tenant admin", "UNAUTHENTICATED")
+	case !present:
+		return true
+	case !orgIDRe.MatchString(org):
+		writeError(w, http.StatusBadRequest, "Malformed ID", "INVALID_ARGUMENT")
+	case !strings.EqualFold(org, s.orgID):
+		writeError(w, http.StatusNotFound, "Organization ID Not Found", "NOT_FOUND")
+	default:
+		return true
+	}
+	return false
+}
+
+// reset drops the connection with a TCP RST and no reply.
+func reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+func (s *Server) writeSlowly(ctx context.Context, w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	body := rec.Body.Bytes()
+	chunk := max(len(body)/4, 1)
+	for len(body) > 0 {
+		n := min(chunk, len(body))
+		_, _ = w.Write(body[:n])
+		body = body[n:]
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		t := time.NewTimer(s.slowBody)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError writes the documented Error body {code, message, status}.
+func writeError(w http.ResponseWriter, code int, msg, status string) {
+	writeJSON(w, code, record{"code": code, "message": msg, "status": status})
+}
