@@ -534,16 +534,21 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 // an error. It turns a last response into a *ResponseError (or a
 // *RateLimitError when the Retry-After is over the cap).
 func (c *Client) errorHandler(resp *http.Response, err error, attempts int) (*http.Response, error) {
-	if resp != nil {
-		defer drainClose(resp.Body)
-		re := newResponseError("", "", resp, c.maxRetryAft)
-		re.Attempts = attempts
-		return nil, re
+	if err != nil {
+		// A refused redirect comes with the redirect response (body closed
+		// by net/http); the error is what matters.
+		if resp != nil {
+			drainClose(resp.Body)
+		}
+		return nil, fmt.Errorf("after %d attempt(s): %w", attempts, err)
 	}
-	if err == nil {
-		err = errors.New("giving up")
+	if resp == nil {
+		return nil, fmt.Errorf("after %d attempt(s): no response", attempts)
 	}
-	return nil, fmt.Errorf("after %d attempt(s): %w", attempts, err)
+	defer drainClose(resp.Body)
+	re := newResponseError("", "", resp, c.maxRetryAft)
+	re.Attempts = attempts
+	return nil, re
 }
 
 func (c *Client) logRequest(_ retryablehttp.Logger, req *http.Request, attempt int) {
