@@ -55,6 +55,8 @@ type settings struct {
 	retriesSet    bool
 	timeout       time.Duration
 	maxRetryAfter time.Duration
+	waitMin       time.Duration
+	waitMax       time.Duration
 	logger        *slog.Logger
 	userAgent     string
 }
@@ -152,6 +154,18 @@ func WithMaxRetryAfter(d time.Duration) Option {
 	}
 }
 
+// WithBackoff bounds the jittered exponential backoff between retries
+// (default 500ms to 30s). A Retry-After from the server takes precedence.
+func WithBackoff(minWait, maxWait time.Duration) Option {
+	return func(s *settings) error {
+		if minWait <= 0 || maxWait < minWait {
+			return fmt.Errorf("jumpcloud: WithBackoff: min %v and max %v; want 0 < min <= max", minWait, maxWait)
+		}
+		s.waitMin, s.waitMax = minWait, maxWait
+		return nil
+	}
+}
+
 // WithLogger logs one record per attempt (method, host, path, status,
 // attempt, wait). Queries, headers, bodies and the API key are never logged.
 func WithLogger(l *slog.Logger) Option {
@@ -199,6 +213,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		RetriesSet:    s.retriesSet,
 		Timeout:       s.timeout,
 		MaxRetryAfter: s.maxRetryAfter,
+		RetryWaitMin:  s.waitMin,
+		RetryWaitMax:  s.waitMax,
 		Logger:        s.logger,
 		UserAgent:     s.userAgent,
 	}

@@ -89,9 +89,9 @@ func formatValue(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case time.Time:
-		return x.UTC().Format(time.RFC3339)
+		return x.UTC().Format(time.RFC3339Nano)
 	case Timestamp:
-		return x.UTC().Format(time.RFC3339)
+		return x.UTC().Format(time.RFC3339Nano)
 	case fmt.Stringer:
 		return x.String()
 	}

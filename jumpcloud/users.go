@@ -27,7 +27,7 @@ var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 // ValidateID checks that id is a JumpCloud object id (24 lower-case hex).
 func ValidateID(id string) error {
 	if !idPattern.MatchString(id) {
-		return fmt.Errorf("jumpcloud: user id %q is not a JumpCloud id (24 hex characters)", id)
+		return fmt.Errorf("jumpcloud: user id %q is not a JumpCloud id (24 lower-case hex characters)", id)
 	}
 	return nil
 }
