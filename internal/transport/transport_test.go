@@ -300,7 +300,7 @@ func TestRetriesStopOnContextCancel(t *testing.T) {
 		_, err := c.Do(ctx, &Request{Method: "GET", Path: "/x"}, nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, 2500*time.Millisecond, time.Since(start))
-		assert.LessOrEqual(t, mock.GetTotalCallCount(), 4)
+		assert.LessOrEqual(t, mock.GetTotalCallCount(), 5, "backoff is at least 500ms, so at most 5 attempts fit in 2.5s of 11 allowed")
 	})
 }
 
