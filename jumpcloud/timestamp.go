@@ -39,7 +39,9 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && !bytes.ContainsRune(b, '\\') {
+		s = string(b[1 : n-1]) // the common case: no escapes to undo
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("jumpcloud: date %s is not a string", b)
 	}
 	v, err := ParseTimestamp(s)

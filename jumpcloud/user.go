@@ -214,19 +214,11 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a); err != nil {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	extra, err := unknownFields(b, userFieldNames())
+	if err != nil {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
-	known := userFieldNames()
-	for k, v := range all {
-		if !known[k] {
-			if a.Extra == nil {
-				a.Extra = make(map[string]json.RawMessage)
-			}
-			a.Extra[k] = v
-		}
-	}
+	a.Extra = extra
 	*u = User(a)
 	return nil
 }

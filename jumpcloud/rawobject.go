@@ -1,0 +1,130 @@
+package jumpcloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"unicode/utf8"
+)
+
+// unknownFields returns the top-level members of the JSON object b whose
+// keys known does not contain. b must be valid JSON (callers decode it
+// first); the scan allocates only for unknown members, which keeps
+// decoding a page of users cheap.
+func unknownFields(b []byte, known map[string]bool) (map[string]json.RawMessage, error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	var out map[string]json.RawMessage
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return nil, errors.New("unterminated object")
+		}
+		if b[i] == '}' {
+			return out, nil
+		}
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+		keyStart := i
+		i = skipString(b, i)
+		rawKey := b[keyStart:i]
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			return nil, errors.New("missing ':' after key")
+		}
+		i = skipSpace(b, i+1)
+		valStart := i
+		i = skipValue(b, i)
+		if i > len(b) || valStart >= i {
+			return nil, errors.New("truncated value")
+		}
+		key, err := decodeKey(rawKey)
+		if err != nil {
+			return nil, err
+		}
+		if !known[key] {
+			if out == nil {
+				out = make(map[string]json.RawMessage)
+			}
+			out[key] = append(json.RawMessage(nil), b[valStart:i]...)
+		}
+	}
+}
+
+func decodeKey(raw []byte) (string, error) {
+	if len(raw) < 2 {
+		return "", errors.New("bad key")
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') >= 0 || !utf8.Valid(inner) {
+		// Let encoding/json undo escapes and replace invalid UTF-8 as it does.
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	return string(inner), nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] == '"'.
+func skipString(b []byte, i int) int {
+	if i >= len(b) || b[i] != '"' {
+		return len(b) + 1
+	}
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b) + 1
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return len(b) + 1
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return len(b) + 1
+	}
+	for i < len(b) {
+		switch b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
