@@ -287,6 +287,9 @@ func TestAllIteratorSemantics(t *testing.T) {
 		assert.Equal(t, 30, n)
 	})
 	t.Run("concurrent error", func(t *testing.T) {
+		// A server of its own: requests cancelled by the early break above
+		// may still arrive late and would consume scripted faults.
+		srv, c := fakeClient(t, []jumpcloudtest.Option{jumpcloudtest.WithUsers(users...)})
 		copts := *opts
 		copts.Concurrency = 3
 		srv.Inject("GET /api/systemusers", jumpcloudtest.FaultNone, jumpcloudtest.FaultNone, jumpcloudtest.Fault500)

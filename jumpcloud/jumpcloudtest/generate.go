@@ -108,7 +108,13 @@ func GenerateUsers(n int, seed uint64) []*jumpcloud.User {
 			u.State, u.Suspended = jumpcloud.StateSuspended, true
 		}
 		if u.State == jumpcloud.StateActivated {
-			exp := u.PasswordDate.AddDate(0, 0, 90+rng.IntN(900))
+			// Passwords rotate every 180 days; about one in twenty is overdue.
+			changed := genEpoch.Add(-time.Duration(rng.IntN(190*24)) * time.Hour)
+			if changed.Before(created) {
+				changed = created.Add(time.Hour)
+			}
+			u.PasswordDate = jumpcloud.Timestamp{Time: changed.Truncate(time.Millisecond)}
+			exp := u.PasswordDate.AddDate(0, 0, 180)
 			u.PasswordExpirationDate = jumpcloud.Timestamp{Time: exp}
 			u.PasswordExpired = exp.Before(genEpoch)
 			if rng.IntN(25) == 0 {

@@ -117,7 +117,7 @@ func checkFields(body record, post bool) error {
 				limit = 256
 			}
 			if isStr && len(s) > limit {
-				return fmt.Errorf("Bad Request: %s is longer than %d characters", k, limit)
+				return badRequestf("%s is longer than %d characters", k, limit)
 			}
 		case kBool:
 			_, good = v.(bool)
@@ -130,7 +130,7 @@ func checkFields(body record, post bool) error {
 			_, good = v.(map[string]any)
 		}
 		if !good {
-			return fmt.Errorf("Bad Request: invalid value for %s", k)
+			return badRequestf("invalid value for %s", k)
 		}
 	}
 	return nil
@@ -400,7 +400,7 @@ func (s *Server) resetMFA(w http.ResponseWriter, r *http.Request) {
 		if d, ok := body["exclusionDays"]; ok {
 			f, isNum := d.(float64)
 			if !isNum || f < 1 {
-				return fmt.Errorf("Bad Request: exclusionDays must be a number of 1 or more")
+				return badRequestf("exclusionDays must be a number of 1 or more")
 			}
 			mfa["exclusionDays"] = f
 		}
@@ -421,10 +421,10 @@ func (s *Server) activateUser(w http.ResponseWriter, r *http.Request) {
 		case nil, bool:
 		case string:
 			if !strings.Contains(e, "@") {
-				return fmt.Errorf("Bad Request: email is not a valid email address")
+				return badRequestf("email is not a valid email address")
 			}
 		default:
-			return fmt.Errorf("Bad Request: email must be a boolean or an address")
+			return badRequestf("email must be a boolean or an address")
 		}
 		if rec["state"] == "STAGED" {
 			rec["state"] = "ACTIVATED"

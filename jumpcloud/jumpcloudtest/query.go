@@ -12,6 +12,16 @@ import (
 	"github.com/jcoom/jcoom/jumpcloud"
 )
 
+// apiError is an error whose text is the API's message, sent as is.
+type apiError string
+
+func (e apiError) Error() string { return string(e) }
+
+// badRequestf formats a 400 message with the API's "Bad Request: " prefix.
+func badRequestf(format string, a ...any) error {
+	return apiError("Bad Request: " + fmt.Sprintf(format, a...))
+}
+
 type sortKey struct {
 	field string
 	desc  bool
@@ -35,10 +45,10 @@ func parseListQuery(v url.Values) (*listQuery, error) {
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			return nil, fmt.Errorf("Bad Request: request parameter \"limit\" must be a non-negative integer")
+			return nil, badRequestf("request parameter \"limit\" must be a non-negative integer")
 		}
 		if n > jumpcloud.MaxLimit {
-			return nil, fmt.Errorf("Bad Request: request parameter \"limit\" exceeds maximum value of %d", jumpcloud.MaxLimit)
+			return nil, badRequestf("request parameter \"limit\" exceeds maximum value of %d", jumpcloud.MaxLimit)
 		}
 		if n > 0 {
 			q.limit = n
@@ -47,7 +57,7 @@ func parseListQuery(v url.Values) (*listQuery, error) {
 	if s := v.Get("skip"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			return nil, fmt.Errorf("Bad Request: request parameter \"skip\" must be a non-negative integer")
+			return nil, badRequestf("request parameter \"skip\" must be a non-negative integer")
 		}
 		q.skip = n
 	}
@@ -67,7 +77,7 @@ func parseListQuery(v url.Values) (*listQuery, error) {
 		for _, raw := range vals {
 			f, err := jumpcloud.ParseFilter(raw)
 			if err != nil {
-				return nil, fmt.Errorf("Bad Request: invalid filter %q", raw)
+				return nil, badRequestf("invalid filter %q", raw)
 			}
 			if isOr {
 				q.or = append(q.or, f)
