@@ -137,16 +137,29 @@ func checkFields(body record, post bool) error {
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	s.serveList(w, r, s.present, func() ([]string, func(string) record) {
+		return s.ids, func(id string) record { return s.users[id] }
+	})
+}
+
+// serveList answers a v1 list request with {totalCount, results}. source
+// runs under the lock and returns ids in _id order and a record getter;
+// present, if set, shapes each record of the page for the reply.
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, present func(record) record, source func() ([]string, func(string) record)) {
 	q, err := parseListQuery(r.URL.Query())
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, record{"message": err.Error()})
 		return
 	}
 	s.mu.Lock()
-	total, page := q.apply(s.ids, func(id string) record { return s.users[id] })
+	ids, get := source()
+	total, page := q.apply(ids, get)
 	results := make([]record, len(page))
 	for i, rec := range page {
-		results[i] = q.project(s.present(rec))
+		if present != nil {
+			rec = present(rec)
+		}
+		results[i] = q.project(rec)
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, record{"totalCount": total, "results": results})
@@ -434,24 +447,14 @@ func (s *Server) activateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listAdmins(w http.ResponseWriter, r *http.Request) {
-	q, err := parseListQuery(r.URL.Query())
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, record{"message": err.Error()})
-		return
-	}
-	s.mu.Lock()
-	ids := make([]string, len(s.admins))
-	byID := make(map[string]record, len(s.admins))
-	for i, a := range s.admins {
-		ids[i] = a["_id"].(string)
-		byID[ids[i]] = a
-	}
-	slices.Sort(ids)
-	total, page := q.apply(ids, func(id string) record { return byID[id] })
-	results := make([]record, len(page))
-	for i, rec := range page {
-		results[i] = q.project(rec)
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, record{"totalCount": total, "results": results})
+	s.serveList(w, r, nil, func() ([]string, func(string) record) {
+		ids := make([]string, len(s.admins))
+		byID := make(map[string]record, len(s.admins))
+		for i, a := range s.admins {
+			ids[i] = a["_id"].(string)
+			byID[ids[i]] = a
+		}
+		slices.Sort(ids)
+		return ids, func(id string) record { return byID[id] }
+	})
 }
