@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/jcoom/jcoom/internal/jsonobj"
 )
 
 // Ptr returns a pointer to v, for the optional fields of update requests.
@@ -140,7 +142,7 @@ func (r UserCreateRequest) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mergeExtra(b, r.Extra, nil)
+	return jsonobj.Merge(b, r.Extra, nil)
 }
 
 // MarshalJSON inlines Extra.
@@ -149,7 +151,7 @@ func (r UserUpdateRequest) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mergeExtra(b, r.Extra, nil)
+	return jsonobj.Merge(b, r.Extra, nil)
 }
 
 // MarshalJSON sends the password on the wire (printing stays redacted).

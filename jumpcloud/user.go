@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
-	"strings"
 	"sync"
+
+	"github.com/jcoom/jcoom/internal/jsonobj"
 )
 
 // State is a system user's lifecycle state.
@@ -193,20 +193,7 @@ func (u *User) Attribute(name string) (string, bool) {
 
 type userAlias User
 
-// knownJSONNames returns the JSON names of T's fields.
-func knownJSONNames(t reflect.Type) map[string]bool {
-	m := make(map[string]bool, t.NumField())
-	for i := range t.NumField() {
-		tag := t.Field(i).Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
-		if name != "" && name != "-" {
-			m[name] = true
-		}
-	}
-	return m
-}
-
-var userFieldNames = sync.OnceValue(func() map[string]bool { return knownJSONNames(reflect.TypeFor[User]()) })
+var userFieldNames = sync.OnceValue(func() map[string]bool { return jsonobj.FieldNames(reflect.TypeFor[User]()) })
 
 // UnmarshalJSON decodes a user and keeps unknown fields in Extra.
 func (u *User) UnmarshalJSON(b []byte) error {
@@ -214,7 +201,7 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a); err != nil {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
-	extra, err := unknownFields(b, userFieldNames())
+	extra, err := jsonobj.Unknown(b, userFieldNames())
 	if err != nil {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
@@ -229,39 +216,10 @@ func (u User) MarshalJSON() ([]byte, error) {
 	if err != nil || len(u.Extra) == 0 {
 		return b, err
 	}
-	return mergeExtra(b, u.Extra, userFieldNames())
-}
-
-// mergeExtra appends extra's keys (those not already known) to the JSON object b.
-func mergeExtra[V any](b []byte, extra map[string]V, known map[string]bool) ([]byte, error) {
-	keys := make([]string, 0, len(extra))
-	for k := range extra {
-		if !known[k] {
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
-		return b, nil
-	}
-	slices.Sort(keys)
-	out := append([]byte(nil), b[:len(b)-1]...)
-	for _, k := range keys {
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(extra[k])
-		if err != nil {
-			return nil, fmt.Errorf("jumpcloud: encoding extra field %q: %w", k, err)
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out = append(out, kb...)
-		out = append(out, ':')
-		out = append(out, vb...)
-	}
-	return append(out, '}'), nil
+	return jsonobj.Merge(b, u.Extra, userFieldNames())
 }
 
 var (
-	createFieldNames = sync.OnceValue(func() map[string]bool { return knownJSONNames(reflect.TypeFor[UserCreateRequest]()) })
-	updateFieldNames = sync.OnceValue(func() map[string]bool { return knownJSONNames(reflect.TypeFor[UserUpdateRequest]()) })
+	createFieldNames = sync.OnceValue(func() map[string]bool { return jsonobj.FieldNames(reflect.TypeFor[UserCreateRequest]()) })
+	updateFieldNames = sync.OnceValue(func() map[string]bool { return jsonobj.FieldNames(reflect.TypeFor[UserUpdateRequest]()) })
 )

@@ -1,17 +1,66 @@
-package jumpcloud
+// Package jsonobj works on the top-level members of JSON objects: it finds
+// members a struct does not model (so clients can keep them) and merges
+// such members back when encoding.
+package jsonobj
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
-// unknownFields returns the top-level members of the JSON object b whose
+// FieldNames returns the JSON member names of struct type t's fields.
+func FieldNames(t reflect.Type) map[string]bool {
+	m := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = true
+		}
+	}
+	return m
+}
+
+// Merge appends extra's members whose keys known lacks to the JSON object
+// b, in key order.
+func Merge[V any](b []byte, extra map[string]V, known map[string]bool) ([]byte, error) {
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if !known[k] {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return b, nil
+	}
+	slices.Sort(keys)
+	out := append([]byte(nil), b[:len(b)-1]...)
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(extra[k])
+		if err != nil {
+			return nil, fmt.Errorf("encoding extra field %q: %w", k, err)
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, vb...)
+	}
+	return append(out, '}'), nil
+}
+
+// Unknown returns the top-level members of the JSON object b whose
 // keys known does not contain. b must be valid JSON (callers decode it
 // first); the scan allocates only for unknown members, which keeps
 // decoding a page of users cheap.
-func unknownFields(b []byte, known map[string]bool) (map[string]json.RawMessage, error) {
+func Unknown(b []byte, known map[string]bool) (map[string]json.RawMessage, error) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return nil, errors.New("not a JSON object")

@@ -1,4 +1,4 @@
-package jumpcloud
+package jsonobj
 
 import (
 	"encoding/json"
@@ -16,7 +16,7 @@ func FuzzUnknownFields(f *testing.F) {
 		if json.Unmarshal([]byte(s), &all) != nil || all == nil {
 			return
 		}
-		got, err := unknownFields([]byte(s), known)
+		got, err := Unknown([]byte(s), known)
 		if err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
