@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jcoom/jcoom/internal/clientopt"
 	"github.com/jcoom/jcoom/internal/transport"
-	"golang.org/x/time/rate"
 )
 
 // Base URLs of JumpCloud's data centres.
@@ -46,19 +46,8 @@ type Client struct {
 }
 
 type settings struct {
-	baseURL       string
-	orgID         string
-	httpClient    *http.Client
-	rateLimit     rate.Limit
-	burst         int
-	retries       int
-	retriesSet    bool
-	timeout       time.Duration
-	maxRetryAfter time.Duration
-	waitMin       time.Duration
-	waitMax       time.Duration
-	logger        *slog.Logger
-	userAgent     string
+	clientopt.Settings
+	orgID string
 }
 
 // Option configures a Client. Options validate their input and NewClient
@@ -67,15 +56,7 @@ type Option func(*settings) error
 
 // WithBaseURL sets the host root (the client adds /api/...), e.g.
 // EUBaseURL. It must be https unless the host is loopback.
-func WithBaseURL(u string) Option {
-	return func(s *settings) error {
-		if _, err := transport.ParseBaseURL(u); err != nil {
-			return fmt.Errorf("jumpcloud: WithBaseURL: %w", err)
-		}
-		s.baseURL = u
-		return nil
-	}
-}
+func WithBaseURL(u string) Option { return func(s *settings) error { return s.SetBaseURL(u) } }
 
 var orgIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
 
@@ -95,98 +76,41 @@ func WithOrgID(id string) Option {
 // proxies, custom TLS, or httpmock in tests). The SDK keeps its own
 // redirect policy, timeout and retry layers around it.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(s *settings) error {
-		if hc == nil {
-			return errors.New("jumpcloud: WithHTTPClient: client is nil")
-		}
-		s.httpClient = hc
-		return nil
-	}
+	return func(s *settings) error { return s.SetHTTPClient(hc) }
 }
 
 // WithRateLimit limits the client to perSecond requests per second with the
 // given burst (every retry counts). Without it there is no client-side limit.
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(s *settings) error {
-		if !(perSecond > 0) {
-			return fmt.Errorf("jumpcloud: WithRateLimit: perSecond is %v; want a number above 0", perSecond)
-		}
-		if burst < 1 {
-			return fmt.Errorf("jumpcloud: WithRateLimit: burst is %d; want 1 or more", burst)
-		}
-		s.rateLimit, s.burst = rate.Limit(perSecond), burst
-		return nil
-	}
+	return func(s *settings) error { return s.SetRateLimit(perSecond, burst) }
 }
 
 // WithRetries sets how many times a failed request may be retried (0 to
 // 20; default 5).
-func WithRetries(n int) Option {
-	return func(s *settings) error {
-		if n < 0 || n > 20 {
-			return fmt.Errorf("jumpcloud: WithRetries: %d is out of range; want 0 to 20", n)
-		}
-		s.retries, s.retriesSet = n, true
-		return nil
-	}
-}
+func WithRetries(n int) Option { return func(s *settings) error { return s.SetRetries(n) } }
 
 // WithTimeout bounds each attempt (default 30s).
-func WithTimeout(d time.Duration) Option {
-	return func(s *settings) error {
-		if d <= 0 {
-			return fmt.Errorf("jumpcloud: WithTimeout: %v; want a positive duration", d)
-		}
-		s.timeout = d
-		return nil
-	}
-}
+func WithTimeout(d time.Duration) Option { return func(s *settings) error { return s.SetTimeout(d) } }
 
 // WithMaxRetryAfter caps how long the client waits on a Retry-After
 // (default 60s). A longer Retry-After returns an ErrRateLimited error at once.
 func WithMaxRetryAfter(d time.Duration) Option {
-	return func(s *settings) error {
-		if d <= 0 {
-			return fmt.Errorf("jumpcloud: WithMaxRetryAfter: %v; want a positive duration", d)
-		}
-		s.maxRetryAfter = d
-		return nil
-	}
+	return func(s *settings) error { return s.SetMaxRetryAfter(d) }
 }
 
 // WithBackoff bounds the jittered exponential backoff between retries
 // (default 500ms to 30s). A Retry-After from the server takes precedence.
 func WithBackoff(minWait, maxWait time.Duration) Option {
-	return func(s *settings) error {
-		if minWait <= 0 || maxWait < minWait {
-			return fmt.Errorf("jumpcloud: WithBackoff: min %v and max %v; want 0 < min <= max", minWait, maxWait)
-		}
-		s.waitMin, s.waitMax = minWait, maxWait
-		return nil
-	}
+	return func(s *settings) error { return s.SetBackoff(minWait, maxWait) }
 }
 
 // WithLogger logs one record per attempt (method, host, path, status,
 // attempt, wait). Queries, headers, bodies and the API key are never logged.
-func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) error {
-		if l == nil {
-			return errors.New("jumpcloud: WithLogger: logger is nil")
-		}
-		s.logger = l
-		return nil
-	}
-}
+func WithLogger(l *slog.Logger) Option { return func(s *settings) error { return s.SetLogger(l) } }
 
-// WithUserAgent prefixes the User-Agent with s (the jcoom product token is kept).
+// WithUserAgent prefixes the User-Agent with ua (the jcoom product token is kept).
 func WithUserAgent(ua string) Option {
-	return func(s *settings) error {
-		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
-			return fmt.Errorf("jumpcloud: WithUserAgent: %q is not a valid User-Agent", ua)
-		}
-		s.userAgent = ua + " " + defaultUserAgent
-		return nil
-	}
+	return func(s *settings) error { return s.SetUserAgent(ua, defaultUserAgent) }
 }
 
 // NewClient returns a client for the given API key. It does no I/O.
@@ -194,7 +118,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, errors.New("jumpcloud: API key is empty; pass the key of a JumpCloud administrator (or set " + EnvAPIKey + " with FromEnv)")
 	}
-	s := settings{baseURL: DefaultBaseURL, userAgent: defaultUserAgent}
+	s := settings{Settings: clientopt.Settings{Pkg: "jumpcloud", BaseURL: DefaultBaseURL, UserAgent: defaultUserAgent}}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -203,30 +127,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	cfg := transport.Config{
-		BaseURL:       s.baseURL,
-		AuthHeader:    "x-api-key",
-		Credential:    transport.NewSecret(apiKey),
-		RateLimit:     s.rateLimit,
-		Burst:         s.burst,
-		Retries:       s.retries,
-		RetriesSet:    s.retriesSet,
-		Timeout:       s.timeout,
-		MaxRetryAfter: s.maxRetryAfter,
-		RetryWaitMin:  s.waitMin,
-		RetryWaitMax:  s.waitMax,
-		Logger:        s.logger,
-		UserAgent:     s.userAgent,
-	}
-	if s.httpClient != nil {
-		cfg.BaseTransport = s.httpClient.Transport
-		if cfg.BaseTransport == nil {
-			cfg.BaseTransport = http.DefaultTransport
-		}
-	}
-	tc, err := transport.New(cfg)
+	tc, err := s.Transport("x-api-key", transport.NewSecret(apiKey))
 	if err != nil {
-		return nil, fmt.Errorf("jumpcloud: %w", err)
+		return nil, err
 	}
 	c := &Client{tc: tc, orgID: s.orgID}
 	c.Users = &UsersService{client: c}

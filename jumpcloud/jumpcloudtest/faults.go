@@ -1,59 +1,30 @@
 package jumpcloudtest
 
+import "github.com/jcoom/jcoom/internal/fakehttp"
+
 // Fault is a failure the server can inject into a request.
-type Fault int
+type Fault = fakehttp.Fault
 
 // The faults. FaultCommitThenDrop applies the request and then drops the
 // connection, so the client cannot know whether it worked.
 const (
-	FaultNone Fault = iota
-	Fault500
-	Fault502
-	Fault503
-	// FaultReset drops the connection before the request is handled.
-	FaultReset
-	// FaultCommitThenDrop handles the request, then drops the connection.
-	FaultCommitThenDrop
-	// FaultSlowBody sends the reply in chunks with pauses (WithSlowBody).
-	FaultSlowBody
+	FaultNone           = fakehttp.FaultNone
+	Fault500            = fakehttp.Fault500
+	Fault502            = fakehttp.Fault502
+	Fault503            = fakehttp.Fault503
+	FaultReset          = fakehttp.FaultReset
+	FaultCommitThenDrop = fakehttp.FaultCommitThenDrop
+	FaultSlowBody       = fakehttp.FaultSlowBody
 )
-
-var faultNames = [...]string{"none", "500", "502", "503", "reset", "commit-then-drop", "slow-body"}
-
-// String names the fault.
-func (f Fault) String() string {
-	if int(f) < len(faultNames) && f >= 0 {
-		return faultNames[f]
-	}
-	return "fault(?)"
-}
-
-type scripted struct {
-	route string
-	fault Fault
-}
 
 // Inject scripts faults: the next requests to route (a key of Calls, such
 // as "POST /api/systemusers"; "" for any route) get these faults, one each,
 // in order.
-func (s *Server) Inject(route string, faults ...Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, f := range faults {
-		s.script = append(s.script, scripted{route, f})
-	}
-}
+func (s *Server) Inject(route string, faults ...Fault) { s.plumbing.Inject(route, faults...) }
 
-// nextFault picks the fault for a request (s.mu held).
-func (s *Server) nextFault(route string) Fault {
-	for i, sc := range s.script {
-		if sc.route == "" || sc.route == route {
-			s.script = append(s.script[:i], s.script[i+1:]...)
-			return sc.fault
-		}
-	}
-	if s.faultProb > 0 && len(s.faultKind) > 0 && s.rng.Float64() < s.faultProb {
-		return s.faultKind[s.rng.IntN(len(s.faultKind))]
-	}
-	return FaultNone
-}
+// Calls returns how many requests each route received, keyed like
+// "GET /api/systemusers" or "POST /api/systemusers/{id}/unlock".
+func (s *Server) Calls() map[string]int { return s.plumbing.Calls() }
+
+// ResetCalls zeroes the counters.
+func (s *Server) ResetCalls() { s.plumbing.ResetCalls() }

@@ -1,11 +1,8 @@
 package jumpcloudtest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -14,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jcoom/jcoom/internal/fakehttp"
 	"github.com/jcoom/jcoom/jumpcloud"
-	"golang.org/x/time/rate"
 )
 
 // DefaultAPIKey is the key a Server accepts unless WithAPIKey says otherwise.
@@ -31,12 +28,10 @@ type Server struct {
 	URL string
 
 	ts          *httptest.Server
+	plumbing    *fakehttp.Plumbing
 	apiKey      string
 	orgID       string
 	multiTenant bool
-	latency     time.Duration
-	slowBody    time.Duration
-	limiter     *rate.Limiter
 	now         func() time.Time
 	defaultSt   string
 
@@ -45,11 +40,6 @@ type Server struct {
 	ids       []string          // sorted ids
 	passwords map[string]string
 	admins    []record
-	calls     map[string]int
-	script    []scripted
-	faultProb float64
-	faultKind []Fault
-	rng       *rand.Rand
 	seq       uint64
 }
 
@@ -86,29 +76,28 @@ func WithAdmins(admins ...*jumpcloud.Admin) Option {
 }
 
 // WithLatency delays every request by d.
-func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
+func WithLatency(d time.Duration) Option { return func(s *Server) { s.plumbing.SetLatency(d) } }
 
 // WithRateLimit answers 429 with a Retry-After (whole seconds, rounded up)
 // once more than perSecond requests per second (burst at once) arrive.
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(s *Server) { s.limiter = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1)) }
+	return func(s *Server) { s.plumbing.SetRateLimit(perSecond, burst) }
 }
 
 // WithFaults injects a fault into each request with probability p, drawn
 // from kinds with a deterministic generator seeded by seed.
 func WithFaults(p float64, seed uint64, kinds ...Fault) Option {
-	return func(s *Server) {
-		s.faultProb, s.faultKind = p, kinds
-		s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	}
+	return func(s *Server) { s.plumbing.SetFaults(p, seed, kinds...) }
 }
 
 // WithSlowBody sets the pause between the chunks of a FaultSlowBody reply
 // (default 50ms).
-func WithSlowBody(d time.Duration) Option { return func(s *Server) { s.slowBody = d } }
+func WithSlowBody(d time.Duration) Option { return func(s *Server) { s.plumbing.SetSlowBody(d) } }
 
 // WithClock sets the server's clock (for created dates and rate limiting).
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now; s.plumbing.SetClock(now) }
+}
 
 // WithDefaultState sets the state of users created without one
 // (ACTIVATED by default, like settings.newSystemUserStateDefaults).
@@ -119,15 +108,19 @@ func WithDefaultState(st jumpcloud.State) Option {
 // NewServer starts a fake on a loopback address. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		apiKey: DefaultAPIKey, orgID: DefaultOrgID, now: time.Now, slowBody: 50 * time.Millisecond,
+		apiKey: DefaultAPIKey, orgID: DefaultOrgID, now: time.Now,
 		defaultSt: string(jumpcloud.StateActivated),
-		users:     map[string]record{}, passwords: map[string]string{}, calls: map[string]int{},
+		users:     map[string]record{}, passwords: map[string]string{},
 	}
+	s.plumbing = fakehttp.New(fakehttp.Hooks{Admit: s.admit, WriteError: func(w http.ResponseWriter, code int) {
+		if code == http.StatusTooManyRequests {
+			writeJSON(w, code, record{"message": "Too Many Requests"})
+			return
+		}
+		writeError(w, code, http.StatusText(code), "UNAVAILABLE")
+	}})
 	for _, o := range opts {
 		o(s)
-	}
-	if s.rng == nil {
-		s.rng = rand.New(rand.NewPCG(1, 2))
 	}
 	s.ts = httptest.NewServer(s.routes())
 	s.URL = s.ts.URL
@@ -151,25 +144,6 @@ func (s *Server) Client(opts ...jumpcloud.Option) (*jumpcloud.Client, error) {
 		base = append(base, jumpcloud.WithOrgID(s.orgID))
 	}
 	return jumpcloud.NewClient(s.apiKey, append(base, opts...)...)
-}
-
-// Calls returns how many requests each route received, keyed like
-// "GET /api/systemusers" or "POST /api/systemusers/{id}/unlock".
-func (s *Server) Calls() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.calls))
-	for k, v := range s.calls {
-		out[k] = v
-	}
-	return out
-}
-
-// ResetCalls zeroes the counters.
-func (s *Server) ResetCalls() {
-	s.mu.Lock()
-	clear(s.calls)
-	s.mu.Unlock()
 }
 
 // Len returns the number of system users.
@@ -331,59 +305,19 @@ func (s *Server) routes() http.Handler {
 var orgIDRe = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
 
 func (s *Server) wrap(route string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := route
-		if route == "other" {
-			key = r.Method + " " + r.URL.Path
-		}
-		s.mu.Lock()
-		s.calls[key]++
-		fault := s.nextFault(key)
-		s.mu.Unlock()
+	if route == "other" {
+		route = ""
+	}
+	return s.plumbing.Wrap(route, next)
+}
 
-		if s.latency > 0 {
-			t := time.NewTimer(s.latency)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		if s.limiter != nil {
-			res := s.limiter.ReserveN(s.now(), 1)
-			if d := res.DelayFrom(s.now()); d > 0 {
-				res.CancelAt(s.now())
-				w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(d.Seconds()))))
-				writeJSON(w, http.StatusTooManyRequests, record{"message": "Too Many Requests"})
-				return
-			}
-		}
-		if r.Header.Get("x-api-key") != s.apiKey {
-			writeError(w, http.StatusUnauthorized, "Unauthorized", "UNAUTHENTICATED")
-			return
-		}
-		if !s.checkOrg(w, r) {
-			return
-		}
-		switch fault {
-		case FaultNone:
-			next.ServeHTTP(w, r)
-		case Fault500, Fault502, Fault503:
-			code := map[Fault]int{Fault500: 500, Fault502: 502, Fault503: 503}[fault]
-			writeError(w, code, http.StatusText(code), "UNAVAILABLE")
-		case FaultReset:
-			reset(w)
-		case FaultCommitThenDrop:
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			reset(w)
-		case FaultSlowBody:
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			s.writeSlowly(r.Context(), w, rec)
-		}
-	})
+// admit checks the API key and the x-org-id rules.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
+	if r.Header.Get("x-api-key") != s.apiKey {
+		writeError(w, http.StatusUnauthorized, "Unauthorized", "UNAUTHENTICATED")
+		return false
+	}
+	return s.checkOrg(w, r)
 }
 
 func (s *Server) checkOrg(w http.ResponseWriter, r *http.Request) bool {
@@ -406,46 +340,6 @@ func (s *Server) checkOrg(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
-}
-
-// reset drops the connection with a TCP RST and no reply.
-func reset(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-func (s *Server) writeSlowly(ctx context.Context, w http.ResponseWriter, rec *httptest.ResponseRecorder) {
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	body := rec.Body.Bytes()
-	chunk := max(len(body)/4, 1)
-	for len(body) > 0 {
-		n := min(chunk, len(body))
-		_, _ = w.Write(body[:n])
-		body = body[n:]
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
-		}
-		t := time.NewTimer(s.slowBody)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
