@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,6 +163,7 @@ type APIMessage struct {
 	Code    any               `json:"code"`
 	Message string            `json:"message"`
 	Error   string            `json:"error"`
+	Detail  string            `json:"detail"`
 	Status  string            `json:"status"`
 	Details []json.RawMessage `json:"details"`
 	Errors  json.RawMessage   `json:"errors"`
@@ -180,6 +182,29 @@ func DecodeAPIMessage(body []byte) APIMessage {
 	}
 	if m.Message == "" && m.Error != "" {
 		m.Message = m.Error
+	}
+	if m.Message == "" && m.Detail != "" {
+		m.Message = m.Detail
+	}
+	if m.Message == "" && len(m.Errors) > 0 {
+		// Oomnitza-style {"errors": ["...", "..."]} or {"errors": {"field": "..."}}.
+		var list []string
+		var byField map[string]any
+		switch {
+		case json.Unmarshal(m.Errors, &list) == nil:
+			m.Message = strings.Join(list, "; ")
+		case json.Unmarshal(m.Errors, &byField) == nil:
+			keys := make([]string, 0, len(byField))
+			for k := range byField {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = fmt.Sprintf("%s: %v", k, byField[k])
+			}
+			m.Message = strings.Join(parts, "; ")
+		}
 	}
 	return m
 }

@@ -1,0 +1,97 @@
+package oomnitza
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jcoom/jcoom/internal/transport"
+)
+
+// Sentinel errors; match them with errors.Is. They are the same values as
+// the jumpcloud package's, so one check covers both clients.
+var (
+	ErrNotFound     = transport.ErrNotFound
+	ErrUnauthorized = transport.ErrUnauthorized
+	ErrForbidden    = transport.ErrForbidden
+	ErrConflict     = transport.ErrConflict
+	ErrRateLimited  = transport.ErrRateLimited
+)
+
+// Error is an Oomnitza API error reply.
+type Error struct {
+	// StatusCode is the HTTP status code.
+	StatusCode int
+	// Message is the server's message ({"errors": [...]} joined, or
+	// {"message"}/{"error"}/{"detail"}).
+	Message string
+	// Method and Path identify the call (no query string).
+	Method, Path string
+	// RetryAfter is the server's Retry-After, when present.
+	RetryAfter time.Duration
+	// Raw is the body as received (at most 1 MiB).
+	Raw []byte
+
+	sentinel error
+	overCap  bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "oomnitza: %s %s: %d", e.Method, e.Path, e.StatusCode)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.StatusCode == 429 && e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel for this error.
+func (e *Error) Is(target error) bool { return e.sentinel != nil && target == e.sentinel }
+
+func convertError(err error) error {
+	var re *transport.ResponseError
+	if errors.As(err, &re) {
+		m := transport.DecodeAPIMessage(re.Body)
+		e := &Error{StatusCode: re.StatusCode, Message: m.Message, Method: re.Method, Path: re.Path,
+			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), overCap: re.OverCap}
+		if e.sentinel == nil && re.StatusCode == 400 && isDuplicate(m.Message) {
+			e.sentinel = ErrConflict
+		}
+		return e
+	}
+	return fmt.Errorf("oomnitza: %w", err)
+}
+
+func isDuplicate(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "already exists") || strings.Contains(m, "must be unique") || strings.Contains(m, "duplicate")
+}
+
+// ItemError reports per-record failures that Oomnitza returns inside a 200
+// reply (SaaS-user activation, role and external-id assignment). The call
+// did not fully succeed.
+type ItemError struct {
+	// Op names the call, e.g. "activate SaaS users".
+	Op string
+	// Failures maps the record id to the server's message.
+	Failures map[string]string
+}
+
+func (e *ItemError) Error() string {
+	ids := make([]string, 0, len(e.Failures))
+	for id := range e.Failures {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("%s: %s", id, e.Failures[id])
+	}
+	return fmt.Sprintf("oomnitza: %s: %d failed: %s", e.Op, len(ids), strings.Join(parts, "; "))
+}

@@ -1,0 +1,184 @@
+package oomnitza
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jcoom/jcoom/internal/jsonobj"
+)
+
+// Record is a write to Oomnitza: field external id -> value. Custom fields
+// go in the same map as standard ones, e.g.
+// Record{"username": "ada@x.io", "role": 25, "jump_cloud_user_id": id}.
+type Record map[string]any
+
+// Time is an Oomnitza date: epoch seconds on the wire. It also accepts
+// null, numeric strings and ISO 8601 ('YYYY-MM-DDTHH:mm:SSZ'), which the
+// API accepts on input. The zero Time marshals as null.
+type Time struct{ time.Time }
+
+// Unix returns a Time for epoch seconds.
+func Unix(sec int64) Time { return Time{time.Unix(sec, 0).UTC()} }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		*t = Time{}
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("oomnitza: date %s: %w", b, err)
+		}
+		if s == "" {
+			*t = Time{}
+			return nil
+		}
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		*t = Time{time.Unix(int64(f), 0).UTC()}
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			*t = Time{v.UTC()}
+			return nil
+		}
+	}
+	return fmt.Errorf("oomnitza: date %s is neither epoch seconds nor ISO 8601", b)
+}
+
+// MarshalJSON writes epoch seconds, or null for the zero Time.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return strconv.AppendInt(nil, t.Unix(), 10), nil
+}
+
+// User is an Oomnitza People record. Custom fields (such as
+// jump_cloud_user_id) are kept in Custom and inlined on the wire, so a
+// JSON round trip loses nothing; numbers in Custom are json.Number.
+type User struct {
+	UserID            string `json:"user_id,omitempty"`
+	UID               int64  `json:"uid,omitempty"`
+	Username          string `json:"username,omitempty"`
+	Email             string `json:"email,omitempty"`
+	FirstName         string `json:"first_name,omitempty"`
+	LastName          string `json:"last_name,omitempty"`
+	FullName          string `json:"full_name,omitempty"`
+	Role              int    `json:"role,omitempty"`
+	Position          string `json:"position,omitempty"`
+	PhoneNumber       string `json:"phone_number,omitempty"`
+	Address           string `json:"address,omitempty"`
+	Suspended         bool   `json:"suspended"`
+	ExternalID        string `json:"external_id,omitempty"`
+	EmailSubscription bool   `json:"email_subscription"`
+	Version           string `json:"version,omitempty"`
+	Deleted           string `json:"deleted,omitempty"`
+	CreationDate      Time   `json:"creation_date,omitzero"`
+	ChangeDate        Time   `json:"change_date,omitzero"`
+	LastLoginDate     Time   `json:"last_login_date,omitzero"`
+	CreatedBy         string `json:"created_by,omitempty"`
+	ChangedBy         string `json:"changed_by,omitempty"`
+
+	// Custom holds every field the struct does not model, by external id.
+	Custom map[string]any `json:"-"`
+}
+
+type userAlias User
+
+var userFieldNames = sync.OnceValue(func() map[string]bool { return jsonobj.FieldNames(reflect.TypeFor[User]()) })
+
+// UnmarshalJSON decodes a user and keeps custom fields in Custom.
+func (u *User) UnmarshalJSON(b []byte) error {
+	var a userAlias
+	if err := json.Unmarshal(b, &a); err != nil {
+		return fmt.Errorf("oomnitza: decoding user: %w", err)
+	}
+	extra, err := jsonobj.Unknown(b, userFieldNames())
+	if err != nil {
+		return fmt.Errorf("oomnitza: decoding user: %w", err)
+	}
+	if len(extra) > 0 {
+		a.Custom = make(map[string]any, len(extra))
+		for k, raw := range extra {
+			d := json.NewDecoder(bytes.NewReader(raw))
+			d.UseNumber()
+			var v any
+			if err := d.Decode(&v); err != nil {
+				return fmt.Errorf("oomnitza: decoding user field %q: %w", k, err)
+			}
+			a.Custom[k] = v
+		}
+	}
+	*u = User(a)
+	return nil
+}
+
+// MarshalJSON encodes the user with Custom's fields inlined.
+func (u User) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(userAlias(u))
+	if err != nil || len(u.Custom) == 0 {
+		return b, err
+	}
+	return jsonobj.Merge(b, u.Custom, userFieldNames())
+}
+
+// Field returns the value of any field by external id: standard fields
+// as their Go values, custom fields as decoded.
+func (u *User) Field(externalID string) (any, bool) {
+	if v, ok := u.Custom[externalID]; ok {
+		return v, true
+	}
+	b, err := json.Marshal(userAlias(*u))
+	if err != nil {
+		return nil, false
+	}
+	var m map[string]any
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if d.Decode(&m) != nil {
+		return nil, false
+	}
+	v, ok := m[externalID]
+	return v, ok
+}
+
+// CustomString returns a custom field as a string ("" when absent or null).
+func (u *User) CustomString(externalID string) string {
+	switch v := u.Custom[externalID].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// validate checks a Record's keys before it is sent.
+func (r Record) validate(op string) error {
+	if r == nil {
+		return fmt.Errorf("oomnitza: %s: record is nil", op)
+	}
+	for k := range r {
+		if !fieldNamePattern.MatchString(k) {
+			return fmt.Errorf("oomnitza: %s: field %q is not an external id (letters, digits and '_')", op, k)
+		}
+	}
+	return nil
+}
+
+func (r Record) str(k string) string {
+	s, _ := r[k].(string)
+	return strings.TrimSpace(s)
+}

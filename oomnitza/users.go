@@ -1,0 +1,228 @@
+package oomnitza
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jcoom/jcoom/internal/paging"
+	"github.com/jcoom/jcoom/internal/transport"
+)
+
+// UsersService manages People records: /api/v3/users.
+type UsersService struct{ client *Client }
+
+// UserPage is one page of users. Total is the X-Total-Count header, or -1
+// when the server did not send it.
+type UserPage struct {
+	Total int
+	Users []*User
+}
+
+// ValidateID checks a user id before it is put in a URL path.
+func ValidateID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("oomnitza: user id is empty")
+	case len(id) > 256:
+		return fmt.Errorf("oomnitza: user id %.20q... is longer than 256 characters", id)
+	case strings.ContainsAny(id, "/?#%\\ \t\r\n"):
+		return fmt.Errorf("oomnitza: user id %q contains a character not allowed in an id ('/', '?', '#', '%%', '\\' or space)", id)
+	}
+	return nil
+}
+
+func userPath(id string) (string, error) {
+	if err := ValidateID(id); err != nil {
+		return "", err
+	}
+	return "/api/v3/users/" + url.PathEscape(id), nil
+}
+
+// List fetches one page.
+func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, error) {
+	q, err := opts.values()
+	if err != nil {
+		return nil, err
+	}
+	var users []*User
+	resp, err := s.client.do(ctx, http.MethodGet, "/api/v3/users", q, nil, &users)
+	if err != nil {
+		return nil, err
+	}
+	return &UserPage{Total: totalCount(resp), Users: users}, nil
+}
+
+func totalCount(resp *transport.Response) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-Total-Count"))); err == nil && n >= 0 {
+		return n
+	}
+	return -1
+}
+
+// All iterates over every user matching opts, lazily: no request is made
+// until the sequence is ranged. Each range starts again from opts.Skip and
+// opts is never modified. The first error is yielded once and ends the
+// sequence; a user is never yielded twice.
+func (s *UsersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*User, error] {
+	o := opts.clone()
+	if o.Limit == 0 {
+		o.Limit = DefaultPageSize
+	}
+	if _, err := o.values(); err != nil {
+		return func(yield func(*User, error) bool) { yield(nil, err) }
+	}
+	return paging.All(ctx, paging.Spec[*User]{
+		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
+		Key: func(u *User) string { return u.UserID },
+		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*User], error) {
+			po := o
+			po.Skip, po.Limit = skip, limit
+			p, err := s.List(ctx, &po)
+			if err != nil {
+				return paging.Page[*User]{}, err
+			}
+			total := p.Total
+			if total < 0 { // no X-Total-Count: keep going while pages are full
+				total = skip + len(p.Users)
+				if len(p.Users) == limit {
+					total++
+				}
+			}
+			return paging.Page[*User]{Items: p.Users, Total: total}, nil
+		},
+	})
+}
+
+// Get fetches one user by id.
+func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
+	path, err := userPath(id)
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	if _, err := s.client.do(ctx, http.MethodGet, path, nil, nil, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// GetByUsername returns the user with this username, or an error matching ErrNotFound.
+func (s *UsersService) GetByUsername(ctx context.Context, username string) (*User, error) {
+	return s.getOne(ctx, "username", username)
+}
+
+// GetByEmail returns the user with this email, or an error matching ErrNotFound.
+func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, error) {
+	return s.getOne(ctx, "email", email)
+}
+
+func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, error) {
+	if value == "" {
+		return nil, fmt.Errorf("oomnitza: look up by %s: value is empty", field)
+	}
+	page, err := s.List(ctx, &ListOptions{Limit: 2, Filter: Eq(field, value)})
+	if err != nil {
+		return nil, err
+	}
+	switch len(page.Users) {
+	case 0:
+		return nil, &Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/api/v3/users",
+			Message: fmt.Sprintf("no user with %s %q", field, value), sentinel: ErrNotFound}
+	case 1:
+		return page.Users[0], nil
+	}
+	return nil, fmt.Errorf("oomnitza: %d users have %s %q", len(page.Users), field, value)
+}
+
+// Create adds a user from a record keyed by field external id. Oomnitza
+// needs at least username (usually the email) and role. When the outcome
+// of the POST is unknown (timeout, reset after sending, 5xx), Create looks
+// the user up by username before sending again, so a lost response never
+// creates a duplicate. A value that breaks a unique field is an error
+// matching ErrConflict.
+func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
+	if err := rec.validate("create user"); err != nil {
+		return nil, err
+	}
+	username := rec.str("username")
+	if username == "" {
+		return nil, errors.New("oomnitza: create user: username is empty; Oomnitza identifies people by username (usually the email)")
+	}
+	const attempts = 4
+	var lastErr error
+	for attempt := range attempts {
+		if attempt > 0 && ambiguous(lastErr) {
+			u, err := s.GetByUsername(ctx, username)
+			switch {
+			case err == nil:
+				return u, nil
+			case !errors.Is(err, ErrNotFound):
+				return nil, fmt.Errorf("oomnitza: create user %q: outcome unknown (%w) and the look-up failed: %w", username, lastErr, err)
+			}
+		}
+		var u User
+		_, err := s.client.do(ctx, http.MethodPost, "/api/v3/users", nil, rec, &u)
+		if err == nil {
+			return &u, nil
+		}
+		if ctx.Err() != nil || !(ambiguous(err) || errors.Is(err, ErrRateLimited) && !overCap(err)) {
+			return nil, err
+		}
+		lastErr = err
+	}
+	return nil, fmt.Errorf("oomnitza: create user %q: gave up after %d attempts: %w", username, attempts, lastErr)
+}
+
+// ambiguous reports whether a failed write may have been applied.
+func ambiguous(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode >= 500
+	}
+	var re *transport.RequestError
+	return errors.As(err, &re) && re.Sent
+}
+
+func overCap(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.overCap
+	}
+	var rl *transport.RateLimitError
+	return errors.As(err, &rl)
+}
+
+// Update changes the fields in rec (PATCH) and returns the user.
+func (s *UsersService) Update(ctx context.Context, id string, rec Record) (*User, error) {
+	path, err := userPath(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := rec.validate("update user"); err != nil {
+		return nil, err
+	}
+	if len(rec) == 0 {
+		return nil, fmt.Errorf("oomnitza: update user %q: record is empty; nothing to change", id)
+	}
+	var u User
+	if _, err := s.client.do(ctx, http.MethodPatch, path, nil, rec, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Delete removes (archives) a user. Both 200 and 204 count as success.
+func (s *UsersService) Delete(ctx context.Context, id string) error {
+	path, err := userPath(id)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, http.MethodDelete, path, nil, nil, nil)
+	return err
+}
