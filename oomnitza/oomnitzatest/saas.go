@@ -1,0 +1,404 @@
+package oomnitzatest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+type saasApp struct {
+	rec   map[string]any
+	roles []*saasRole
+}
+
+type saasRole struct {
+	id, externalID, label string
+	saasID                int
+}
+
+type saasUser struct {
+	id         string
+	saasID     int
+	userID     string
+	externalID string
+	roleIDs    []string
+	active     bool
+}
+
+// saasSchema types the SaaS fields that filters and writes may use.
+func saasSchema() map[string]*FieldSpec {
+	m := map[string]*FieldSpec{}
+	for _, id := range []string{"saas_name", "linked", "category", "usage_statistic", "usage_history", "link_key",
+		"publisher", "url", "source", "ignored", "version", "renewal_date", "changedate", "changedby",
+		"creationdate", "createdby", "deleted"} {
+		m[id] = &FieldSpec{ExternalID: id, Type: TypeString}
+	}
+	for _, id := range []string{"saas_id", "visited", "available_licenses", "total_licenses", "uid"} {
+		m[id] = &FieldSpec{ExternalID: id, Type: TypeInteger}
+	}
+	m["annual_spend"] = &FieldSpec{ExternalID: "annual_spend", Type: TypeDecimal}
+	m["is_inf"] = &FieldSpec{ExternalID: "is_inf", Type: TypeBoolean}
+	m["hash"] = &FieldSpec{ExternalID: "hash", Type: TypeBoolean}
+	m["saas_id"].ReadOnly, m["uid"].ReadOnly = true, true
+	return m
+}
+
+func hexID(parts ...any) string {
+	sum := sha256.Sum256([]byte(fmt.Sprint(parts...)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// SaaSUserActive reports whether a SaaS-user record exists and is active.
+func (s *Server) SaaSUserActive(saasUserID string) (active, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	su, ok := s.saasUsers[saasUserID]
+	if !ok {
+		return false, false
+	}
+	return su.active, true
+}
+
+func (s *Server) lookupSaaS(w http.ResponseWriter, r *http.Request) (*saasApp, bool) {
+	id, err := strconv.Atoi(r.PathValue("ident"))
+	app := s.saas[id]
+	if err != nil || app == nil {
+		writeErrors(w, http.StatusNotFound, "SaaS not found")
+		return nil, false
+	}
+	return app, true
+}
+
+func (s *Server) checkSaaS(body map[string]any, selfID int) (map[string]any, []string) {
+	vals := map[string]any{}
+	var errs []string
+	for _, k := range sortedKeys(body) {
+		f := s.saasFields[k]
+		if f == nil {
+			errs = append(errs, k+": unknown field")
+			continue
+		}
+		if f.ReadOnly {
+			continue
+		}
+		v, err := f.convert(body[k])
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		vals[k] = v
+	}
+	if name, ok := vals["saas_name"].(string); ok {
+		if strings.TrimSpace(name) == "" {
+			errs = append(errs, "saas_name: is mandatory")
+		}
+		for id, app := range s.saas {
+			if id != selfID && strings.EqualFold(app.rec["saas_name"].(string), name) {
+				errs = append(errs, fmt.Sprintf("saas_name: value %q already exists; SaaS names must be unique", name))
+			}
+		}
+	}
+	return vals, errs
+}
+
+func (s *Server) listSaaS(w http.ResponseWriter, r *http.Request) {
+	q, err := parseList(r, func(id string) *FieldSpec { return s.saasFields[id] })
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	recs := make([]map[string]any, len(s.saasOrder))
+	for i, id := range s.saasOrder {
+		recs[i] = s.saas[id].rec
+	}
+	total, page := q.page(recs)
+	if page == nil {
+		page = []map[string]any{}
+	}
+	s.mu.Unlock()
+	w.Header().Set("X-Total-Count", strconv.Itoa(total))
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (s *Server) createSaaS(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := body["saas_name"]; !ok {
+		writeErrors(w, http.StatusBadRequest, "saas_name: is mandatory")
+		return
+	}
+	vals, errs := s.checkSaaS(body, 0)
+	if len(errs) > 0 {
+		writeErrors(w, http.StatusBadRequest, errs...)
+		return
+	}
+	s.saasSeq++
+	now := s.now().UTC().Format("2006-01-02 15:04:05")
+	rec := map[string]any{"saas_id": int64(s.saasSeq), "uid": int64(s.saasSeq), "source": "api", "linked": "0",
+		"ignored": "0", "hash": false, "link_key": "", "creationdate": now, "changedate": now, "createdby": "api", "changedby": "api"}
+	for k, v := range vals {
+		rec[k] = v
+	}
+	s.saas[s.saasSeq] = &saasApp{rec: rec}
+	s.saasOrder = append(s.saasOrder, s.saasSeq)
+	writeJSON(w, http.StatusCreated, map[string]string{"saas_id": strconv.Itoa(s.saasSeq)})
+}
+
+func (s *Server) getSaaS(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if app, ok := s.lookupSaaS(w, r); ok {
+		writeJSON(w, http.StatusOK, app.rec)
+	}
+}
+
+func (s *Server) updateSaaS(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	vals, errs := s.checkSaaS(body, int(app.rec["saas_id"].(int64)))
+	if len(errs) > 0 {
+		writeErrors(w, http.StatusBadRequest, errs...)
+		return
+	}
+	for k, v := range vals {
+		app.rec[k] = v
+	}
+	app.rec["changedate"] = s.now().UTC().Format("2006-01-02 15:04:05")
+	writeJSON(w, http.StatusOK, app.rec)
+}
+
+func (s *Server) saasUserFor(saasID int, userID string) *saasUser {
+	return s.saasUsers[hexID("saas-user", saasID, userID)]
+}
+
+func (s *Server) listSaaSUsers(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	saasID := int(app.rec["saas_id"].(int64))
+	out := []map[string]any{}
+	for _, uid := range s.order {
+		su := s.saasUserFor(saasID, uid)
+		if su == nil {
+			continue
+		}
+		u := s.users[uid]
+		roles := map[string]any{"role_id": "", "role_external_id": "", "role_external_label": ""}
+		for _, role := range app.roles {
+			if len(su.roleIDs) > 0 && role.id == su.roleIDs[0] {
+				roles = map[string]any{"role_id": role.id, "role_external_id": role.externalID, "role_external_label": role.label}
+			}
+		}
+		out = append(out, map[string]any{
+			"saas_user_id": su.id, "user_id": uid, "username": u["username"], "email": u["email"],
+			"full_name": u["full_name"], "last_visit": nil, "old_usage": false, "media_url": "",
+			"contract_id": "", "roles": roles, "user_external_id": su.externalID,
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) assignSaaSUsers(w http.ResponseWriter, r *http.Request) {
+	var body []struct {
+		UserID string `json:"user_id"`
+		Assign *bool  `json:"assign"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErrors(w, http.StatusBadRequest, "body must be an array of {user_id, assign}")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	saasID := int(app.rec["saas_id"].(int64))
+	var errs []string
+	for _, a := range body {
+		if a.Assign == nil {
+			errs = append(errs, fmt.Sprintf("user %q: assign is required", a.UserID))
+		} else if s.users[a.UserID] == nil {
+			errs = append(errs, fmt.Sprintf("user %q: not found", a.UserID))
+		}
+	}
+	if len(errs) > 0 {
+		writeErrors(w, http.StatusBadRequest, errs...)
+		return
+	}
+	for _, a := range body {
+		id := hexID("saas-user", saasID, a.UserID)
+		if *a.Assign {
+			if s.saasUsers[id] == nil {
+				s.saasUsers[id] = &saasUser{id: id, saasID: saasID, userID: a.UserID, active: true}
+			}
+		} else {
+			delete(s.saasUsers, id)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func (s *Server) setSaaSUserExternalID(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	ext, _ := body["user_external_id"].(string)
+	if err != nil || ext == "" {
+		writeErrors(w, http.StatusBadRequest, "user_external_id: is mandatory")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	su := s.saasUserFor(int(app.rec["saas_id"].(int64)), r.PathValue("user_id"))
+	if su == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"user_external_id": ext, "errors": []string{"user is not assigned to this SaaS"}})
+		return
+	}
+	su.externalID = ext
+	writeJSON(w, http.StatusOK, map[string]any{"user_external_id": ext, "errors": []string{}})
+}
+
+func roleJSON(role *saasRole, users int) map[string]any {
+	return map[string]any{"role_id": role.id, "saas_id": strconv.Itoa(role.saasID), "source": 1,
+		"role_external_id": role.externalID, "role_external_label": role.label, "users_count": users}
+}
+
+func (s *Server) listSaaSRoles(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	out := []map[string]any{}
+	for _, role := range app.roles {
+		n := 0
+		for _, su := range s.saasUsers {
+			for _, id := range su.roleIDs {
+				if id == role.id {
+					n++
+				}
+			}
+		}
+		out = append(out, roleJSON(role, n))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) addRole(app *saasApp, externalID, label string) *saasRole {
+	for _, role := range app.roles {
+		if role.externalID == externalID {
+			if label != "" {
+				role.label = label
+			}
+			return role
+		}
+	}
+	s.roleSeq++
+	if label == "" {
+		label = externalID
+	}
+	role := &saasRole{id: hexID("role", s.roleSeq), externalID: externalID, label: label, saasID: int(app.rec["saas_id"].(int64))}
+	app.roles = append(app.roles, role)
+	return role
+}
+
+func (s *Server) createSaaSRole(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	label, _ := body["role_external_label"].(string)
+	if err != nil || strings.TrimSpace(label) == "" {
+		writeErrors(w, http.StatusBadRequest, "role_external_label: is mandatory")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusCreated, roleJSON(s.addRole(app, label, label), 0))
+}
+
+func (s *Server) setSaaSUserRoles(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Users string `json:"users"`
+		Roles []struct {
+			ExternalID string `json:"role_external_id"`
+			Label      string `json:"role_external_label"`
+		} `json:"roles"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Users == "" || body.Roles == nil {
+		writeErrors(w, http.StatusBadRequest, "body must be {users: <user_id>, roles: [{role_external_id, role_external_label}]}")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	su := s.saasUserFor(int(app.rec["saas_id"].(int64)), body.Users)
+	if su == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"role_id": nil, "user_id": body.Users, "errors": []string{"user is not assigned to this SaaS"}})
+		return
+	}
+	su.roleIDs = su.roleIDs[:0]
+	for _, rr := range body.Roles {
+		if rr.ExternalID == "" {
+			writeErrors(w, http.StatusBadRequest, "roles: role_external_id is mandatory")
+			return
+		}
+		su.roleIDs = append(su.roleIDs, s.addRole(app, rr.ExternalID, rr.Label).id)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"role_id": strings.Join(su.roleIDs, ","), "user_id": body.Users, "errors": nil})
+}
+
+func (s *Server) activateSaaSUsers(active bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			IDs []string `json:"saas_user_ids"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || len(body.IDs) == 0 {
+			writeErrors(w, http.StatusBadRequest, "saas_user_ids: a non-empty list is mandatory")
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		out := make([]map[string]any, len(body.IDs))
+		for i, id := range body.IDs {
+			res := map[string]any{"saas_user_id": id, "error": nil}
+			if su := s.saasUsers[id]; su == nil {
+				res["error"] = "SaaS user not found"
+			} else {
+				su.active = active
+			}
+			out[i] = res
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}

@@ -1,0 +1,195 @@
+package oomnitzatest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FieldType is the data type of a fake People field.
+type FieldType string
+
+// The field types the fake knows. Oomnitza's UI calls them Short Text,
+// Long Text, Numeric, Decimal, Checkbox, Date and DateTime.
+const (
+	TypeString   FieldType = "string"
+	TypeText     FieldType = "text"
+	TypeInteger  FieldType = "integer"
+	TypeDecimal  FieldType = "decimal"
+	TypeBoolean  FieldType = "boolean"
+	TypeDate     FieldType = "date"
+	TypeDateTime FieldType = "datetime"
+)
+
+// FieldSpec declares a People field: a custom field a test adds with
+// WithField, or one of the standard fields.
+type FieldSpec struct {
+	// ExternalID is the snake_case id used in JSON and filters.
+	ExternalID string
+	Label      string
+	Type       FieldType
+	Unique     bool
+	Mandatory  bool
+	// ReadOnly fields are set by the server; writes to them are ignored.
+	ReadOnly bool
+	// Dropdown, when set, lists the only values the field accepts.
+	Dropdown []string
+}
+
+// JumpCloudUserIDField is the unique custom field "JumpCloud User Id"
+// (external id jump_cloud_user_id) that Oomnitza's JumpCloud presets read.
+var JumpCloudUserIDField = FieldSpec{ExternalID: "jump_cloud_user_id", Label: "JumpCloud User Id", Type: TypeString, Unique: true}
+
+func standardFields() []FieldSpec {
+	return []FieldSpec{
+		{ExternalID: "user_id", Label: "User ID", Type: TypeString, Unique: true, ReadOnly: true},
+		{ExternalID: "uid", Label: "UID", Type: TypeInteger, ReadOnly: true},
+		{ExternalID: "username", Label: "Username", Type: TypeString, Unique: true, Mandatory: true},
+		{ExternalID: "email", Label: "Email", Type: TypeString, Unique: true},
+		{ExternalID: "first_name", Label: "First Name", Type: TypeString},
+		{ExternalID: "last_name", Label: "Last Name", Type: TypeString},
+		{ExternalID: "full_name", Label: "Full Name", Type: TypeString},
+		{ExternalID: "role", Label: "Role", Type: TypeInteger, Mandatory: true},
+		{ExternalID: "position", Label: "Position", Type: TypeString},
+		{ExternalID: "phone_number", Label: "Phone Number", Type: TypeString},
+		{ExternalID: "address", Label: "Address", Type: TypeText},
+		{ExternalID: "suspended", Label: "Suspended", Type: TypeBoolean},
+		{ExternalID: "external_id", Label: "External ID", Type: TypeString},
+		{ExternalID: "email_subscription", Label: "Email Subscription", Type: TypeBoolean},
+		{ExternalID: "version", Label: "Version", Type: TypeString, ReadOnly: true},
+		{ExternalID: "deleted", Label: "Deleted", Type: TypeString, ReadOnly: true},
+		{ExternalID: "creation_date", Label: "Creation Date", Type: TypeDateTime, ReadOnly: true},
+		{ExternalID: "change_date", Label: "Change Date", Type: TypeDateTime, ReadOnly: true},
+		{ExternalID: "last_login_date", Label: "Last Login Date", Type: TypeDateTime, ReadOnly: true},
+		{ExternalID: "created_by", Label: "Created By", Type: TypeString, ReadOnly: true},
+		{ExternalID: "changed_by", Label: "Changed By", Type: TypeString, ReadOnly: true},
+	}
+}
+
+// convert checks a written value against the field's type and returns the
+// stored form: strings, int64, float64, bool, epoch seconds for dates, or nil.
+func (f *FieldSpec) convert(v any) (any, error) {
+	if v == nil {
+		if f.Mandatory {
+			return nil, fmt.Errorf("%s: is mandatory and cannot be empty", f.ExternalID)
+		}
+		return nil, nil
+	}
+	switch f.Type {
+	case TypeString, TypeText:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s: expected a string, got %s", f.ExternalID, jsonKind(v))
+		}
+		limit := 256
+		if f.Type == TypeText {
+			limit = 1024
+		}
+		if len([]rune(s)) > limit {
+			return nil, fmt.Errorf("%s: longer than %d characters", f.ExternalID, limit)
+		}
+		if f.Mandatory && strings.TrimSpace(s) == "" {
+			return nil, fmt.Errorf("%s: is mandatory and cannot be empty", f.ExternalID)
+		}
+		if len(f.Dropdown) > 0 && s != "" && !contains(f.Dropdown, s) {
+			return nil, fmt.Errorf("%s: %q is not one of the dropdown values %q", f.ExternalID, s, f.Dropdown)
+		}
+		return s, nil
+	case TypeInteger:
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil, fmt.Errorf("%s: expected an integer, got %s", f.ExternalID, jsonKind(v))
+		}
+		i, err := strconv.ParseInt(n.String(), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s is not an integer", f.ExternalID, n)
+		}
+		return i, nil
+	case TypeDecimal:
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil, fmt.Errorf("%s: expected a number, got %s", f.ExternalID, jsonKind(v))
+		}
+		x, err := n.Float64()
+		if err != nil || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%s: %s is not a number", f.ExternalID, n)
+		}
+		return x, nil
+	case TypeBoolean:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, fmt.Errorf("%s: expected true or false, got %s", f.ExternalID, jsonKind(v))
+		}
+		return b, nil
+	case TypeDate, TypeDateTime:
+		sec, err := epoch(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", f.ExternalID, err)
+		}
+		if f.Type == TypeDate {
+			sec -= sec % 86400
+		}
+		return sec, nil
+	}
+	return v, nil
+}
+
+// epoch reads a date as Oomnitza accepts it: Unix seconds or ISO 8601 in UTC.
+func epoch(v any) (int64, error) {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return 0, fmt.Errorf("%s is not a date", x)
+		}
+		return int64(f), nil
+	case string:
+		for _, l := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+			if t, err := time.Parse(l, x); err == nil {
+				return t.Unix(), nil
+			}
+		}
+		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+			return n, nil
+		}
+		return 0, fmt.Errorf("%q is neither Unix seconds nor ISO 8601 ('YYYY-MM-DDTHH:mm:SSZ')", x)
+	}
+	return 0, fmt.Errorf("expected a date, got %s", jsonKind(v))
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func flagString(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
