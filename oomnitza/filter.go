@@ -152,11 +152,11 @@ func Quote(s string) string {
 
 func quoteTo(b *strings.Builder, s string) {
 	b.WriteByte('"')
-	for _, r := range s {
-		if r == '"' || r == '\\' {
+	for i := 0; i < len(s); i++ { // bytewise: any byte string survives unchanged
+		if s[i] == '"' || s[i] == '\\' {
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(s[i])
 	}
 	b.WriteByte('"')
 }

@@ -168,4 +168,3 @@ func TestNewClientRejectsBadInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, base, c.BaseURL())
 }
-

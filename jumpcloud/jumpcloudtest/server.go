@@ -345,7 +345,9 @@ func (s *Server) checkOrg(w http.ResponseWriter, r *http.Request) bool {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }
 
 // writeError writes the documented Error body {code, message, status}.

@@ -295,7 +295,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }
 
 // writeErrors writes {"errors": [...]}, the shape the fake uses for 4xx/5xx.
