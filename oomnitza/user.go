@@ -104,24 +104,48 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a); err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
-	extra, err := jsonobj.Unknown(b, userFieldNames())
+	err := jsonobj.EachUnknown(b, userFieldNames(), func(k string, raw []byte) error {
+		v, err := decodeValue(raw)
+		if err != nil {
+			return fmt.Errorf("field %q: %w", k, err)
+		}
+		if a.Custom == nil {
+			a.Custom = make(map[string]any, 4)
+		}
+		a.Custom[k] = v
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
-	if len(extra) > 0 {
-		a.Custom = make(map[string]any, len(extra))
-		for k, raw := range extra {
-			d := json.NewDecoder(bytes.NewReader(raw))
-			d.UseNumber()
-			var v any
-			if err := d.Decode(&v); err != nil {
-				return fmt.Errorf("oomnitza: decoding user field %q: %w", k, err)
-			}
-			a.Custom[k] = v
-		}
-	}
 	*u = User(a)
 	return nil
+}
+
+// decodeValue decodes one JSON value, numbers as json.Number so that no
+// precision is lost. Scalars take a fast path without a Decoder.
+func decodeValue(raw json.RawMessage) (any, error) {
+	switch {
+	case len(raw) == 0:
+		return nil, nil
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
+		return json.Number(raw), nil
+	case string(raw) == "true":
+		return true, nil
+	case string(raw) == "false":
+		return false, nil
+	case string(raw) == "null":
+		return nil, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	err := d.Decode(&v)
+	return v, err
 }
 
 // MarshalJSON encodes the user with Custom's fields inlined.

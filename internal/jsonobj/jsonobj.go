@@ -56,50 +56,65 @@ func Merge[V any](b []byte, extra map[string]V, known map[string]bool) ([]byte, 
 	return append(out, '}'), nil
 }
 
-// Unknown returns the top-level members of the JSON object b whose
-// keys known does not contain. b must be valid JSON (callers decode it
-// first); the scan allocates only for unknown members, which keeps
-// decoding a page of users cheap.
+// Unknown returns the top-level members of the JSON object b whose keys
+// known does not contain. b must be valid JSON (callers decode it first);
+// the scan allocates only for unknown members, which keeps decoding a page
+// of records cheap.
 func Unknown(b []byte, known map[string]bool) (map[string]json.RawMessage, error) {
+	var out map[string]json.RawMessage
+	err := EachUnknown(b, known, func(key string, raw []byte) error {
+		if out == nil {
+			out = make(map[string]json.RawMessage)
+		}
+		out[key] = append(json.RawMessage(nil), raw...)
+		return nil
+	})
+	return out, err
+}
+
+// EachUnknown calls fn for every top-level member of the JSON object b
+// whose key known lacks. raw aliases b; copy it to keep it.
+func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte) error) error {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return nil, errors.New("not a JSON object")
+		return errors.New("not a JSON object")
 	}
-	var out map[string]json.RawMessage
 	i++
 	for {
 		i = skipSpace(b, i)
 		if i >= len(b) {
-			return nil, errors.New("unterminated object")
+			return errors.New("unterminated object")
 		}
 		if b[i] == '}' {
-			return out, nil
+			return nil
 		}
 		if b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 		keyStart := i
 		i = skipString(b, i)
+		if i > len(b) {
+			return errors.New("unterminated key")
+		}
 		rawKey := b[keyStart:i]
 		i = skipSpace(b, i)
 		if i >= len(b) || b[i] != ':' {
-			return nil, errors.New("missing ':' after key")
+			return errors.New("missing ':' after key")
 		}
 		i = skipSpace(b, i+1)
 		valStart := i
 		i = skipValue(b, i)
 		if i > len(b) || valStart >= i {
-			return nil, errors.New("truncated value")
+			return errors.New("truncated value")
 		}
 		key, err := decodeKey(rawKey)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !known[key] {
-			if out == nil {
-				out = make(map[string]json.RawMessage)
+			if err := fn(key, b[valStart:i]); err != nil {
+				return err
 			}
-			out[key] = append(json.RawMessage(nil), b[valStart:i]...)
 		}
 	}
 }
