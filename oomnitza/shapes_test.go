@@ -190,6 +190,7 @@ func TestSaaSShapes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Admin", users[0].Roles.RoleExternalLabel)
 	assert.Equal(t, int64(1714521600), users[0].LastVisit.Unix())
+	assertHeaders(t, got, false)
 
 	got = expect(mock, "POST", "/api/v3/saas/3/users", 200, ``)
 	require.NoError(t, c.SaaS.AssignUsers(ctx, 3, oomnitza.Assignment{UserID: userID, Assign: true}))
@@ -203,6 +204,7 @@ func TestSaaSShapes(t *testing.T) {
 	roles, err := c.SaaS.Roles(ctx, 3)
 	require.NoError(t, err)
 	assert.Equal(t, 2, roles[0].UsersCount)
+	assert.Equal(t, "GET", got.method)
 
 	got = expect(mock, "POST", "/api/v3/saas/3/roles", 201, `{"role_id":"r2","saas_id":"3","role_external_id":"User","role_external_label":"User"}`)
 	_, err = c.SaaS.CreateRole(ctx, 3, "User")

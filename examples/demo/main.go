@@ -1,6 +1,7 @@
 // Command demo runs the jcoom SDK end to end against in-memory fakes: no
 // credentials and no network beyond loopback. It grows with every part of
-// the SDK; today it shows the JumpCloud client against jumpcloudtest.
+// the SDK; today it shows the JumpCloud client against jumpcloudtest and
+// the Oomnitza client against oomnitzatest.
 //
 //	go run ./examples/demo
 package main
@@ -17,6 +18,8 @@ import (
 
 	"github.com/jcoom/jcoom/jumpcloud"
 	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
+	"github.com/jcoom/jcoom/oomnitza"
+	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
 )
 
 func main() {
@@ -145,11 +148,133 @@ func run(ctx context.Context, out io.Writer) error {
 	_, err = jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 500})
 	say("   %v", err)
 
-	calls := srv.Calls()
-	say("\nAPI calls by route (retries included):")
-	for _, k := range slices.Sorted(maps.Keys(calls)) {
-		say("   %-45s %4d", k, calls[k])
+	printCalls(out, "JumpCloud", srv.Calls())
+
+	if err := runOomnitza(ctx, out, jc); err != nil {
+		return fmt.Errorf("oomnitza part: %w", err)
 	}
-	say("\nNext to land here: the Oomnitza client, mapping, presets and sync.")
+	say("\nNext to land here: mapping, presets and sync.")
+	return nil
+}
+
+func printCalls(out io.Writer, api string, calls map[string]int) {
+	fmt.Fprintf(out, "\n%s API calls by route (retries included):\n", api)
+	for _, k := range slices.Sorted(maps.Keys(calls)) {
+		fmt.Fprintf(out, "   %-45s %4d\n", k, calls[k])
+	}
+}
+
+// runOomnitza shows the Oomnitza client: People records with the unique
+// custom field "JumpCloud User Id", field metadata, filters, lost-response
+// safety, and the "JumpCloud" SaaS application with users and roles.
+func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error {
+	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	srv := oomnitzatest.NewServer(
+		oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField),
+		oomnitzatest.WithLatency(time.Millisecond),
+		oomnitzatest.WithFaults(0.05, 11, oomnitzatest.Fault502, oomnitzatest.Fault503),
+	)
+	defer srv.Close()
+	oc, err := srv.Client(oomnitza.WithBackoff(5*time.Millisecond, 50*time.Millisecond), oomnitza.WithNotTriggerWorkflows(true))
+	if err != nil {
+		return err
+	}
+	say("\n== Oomnitza: fake instance at %s ==", srv.URL)
+
+	// 8. Field metadata: what a mapping can write to.
+	fields, err := oc.Users.Fields(ctx)
+	if err != nil {
+		return err
+	}
+	var unique []string
+	for _, f := range fields {
+		if f.Unique {
+			unique = append(unique, f.ExternalID)
+		}
+	}
+	say("\n8. GET /api/v3/users/meta: %d fields; unique (usable as sync keys): %v", len(fields), unique)
+
+	// 9. Copy the first 25 Security users into People records by hand
+	// (the mapping package will do this declaratively).
+	created := 0
+	var first *oomnitza.User
+	for u, err := range jc.Users.All(ctx, &jumpcloud.ListOptions{Limit: 25, Filter: jumpcloud.Filters{jumpcloud.Eq("department", "Security")}}) {
+		if err != nil {
+			return err
+		}
+		if created == 25 {
+			break
+		}
+		rec := oomnitza.Record{"username": u.Email, "email": u.Email, "first_name": u.Firstname, "last_name": u.Lastname,
+			"full_name": u.Displayname, "position": u.JobTitle, "suspended": u.Suspended, "role": 25, "jump_cloud_user_id": u.ID}
+		if created == 0 {
+			srv.Inject("POST /api/v3/users", oomnitzatest.FaultCommitThenDrop) // the first reply is lost
+		}
+		p, err := oc.Users.Create(ctx, rec)
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = p
+		}
+		created++
+	}
+	say("\n9. Created %d People records (the first reply was lost; no duplicate): instance holds %d", created, srv.Len())
+
+	// 10. Unique fields are enforced and reported clearly.
+	_, err = oc.Users.Create(ctx, oomnitza.Record{"username": "someone.else@example.com", "role": 25, "jump_cloud_user_id": first.CustomString("jump_cloud_user_id")})
+	say("\n10. A second record with the same JumpCloud User Id: ErrConflict=%v\n    %v", errors.Is(err, oomnitza.ErrConflict), err)
+
+	// 11. Typed filters are quoted and escaped: values never change their meaning.
+	f := oomnitza.And(oomnitza.Like("position", "Security%"), oomnitza.Eq("suspended", false))
+	page, err := oc.Users.List(ctx, &oomnitza.ListOptions{Limit: 3, Filter: f, Fields: []string{"username", "position"}, Sort: "username"})
+	if err != nil {
+		return err
+	}
+	say("\n11. filter=%s -> %d users; first %d:", f, page.Total, len(page.Users))
+	for _, u := range page.Users {
+		say("    %-32s %s", u.Username, u.Position)
+	}
+	inj := oomnitza.Eq("username", `x" or username like "%`)
+	page, err = oc.Users.List(ctx, &oomnitza.ListOptions{Filter: inj})
+	if err != nil {
+		return err
+	}
+	say("    filter=%s -> %d users (an injection attempt stays a literal)", inj, page.Total)
+
+	// 12. Custom fields survive read -> modify -> write.
+	upd, err := oc.Users.Update(ctx, first.UserID, oomnitza.Record{"position": "Chief Security Officer"})
+	if err != nil {
+		return err
+	}
+	say("\n12. PATCH position -> %q; jump_cloud_user_id still %s", upd.Position, upd.CustomString("jump_cloud_user_id"))
+
+	// 13. "User plus SaaS user": the JumpCloud SaaS application.
+	app, err := oc.SaaS.Create(ctx, &oomnitza.SaaS{SaaSName: "JumpCloud", URL: jc.BaseURL()})
+	if err != nil {
+		return err
+	}
+	if err := oc.SaaS.AssignUsers(ctx, app.SaaSID, oomnitza.Assignment{UserID: first.UserID, Assign: true}); err != nil {
+		return err
+	}
+	if err := oc.SaaS.SetUserExternalID(ctx, app.SaaSID, first.UserID, first.CustomString("jump_cloud_user_id")); err != nil {
+		return err
+	}
+	if err := oc.SaaS.SetUserRoles(ctx, app.SaaSID, first.UserID, oomnitza.RoleRef{ExternalID: "User", Label: "User"}); err != nil {
+		return err
+	}
+	susers, err := oc.SaaS.Users(ctx, app.SaaSID)
+	if err != nil {
+		return err
+	}
+	su := susers[0]
+	if err := oc.SaaSUsers.Deactivate(ctx, su.SaaSUserID); err != nil {
+		return err
+	}
+	active, _ := srv.SaaSUserActive(su.SaaSUserID)
+	say("\n13. SaaS %q (id %d): %s has external id %s, role %q; after Deactivate active=%v",
+		app.SaaSName, app.SaaSID, su.Username, su.UserExternalID, su.Roles.RoleExternalLabel, active)
+
+	printCalls(out, "Oomnitza", srv.Calls())
 	return nil
 }

@@ -12,7 +12,9 @@ func TestDemoRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"read 1000 users", "exactly one more", "account_locked=false", "password_expired=true",
-		`role "Administrator With Billing"`, "ErrNotFound: true", `user id "not-an-id" is not a JumpCloud id`, "Limit is 500"} {
+		`role "Administrator With Billing"`, "ErrNotFound: true", `user id "not-an-id" is not a JumpCloud id`, "Limit is 500",
+		"unique (usable as sync keys): [email jump_cloud_user_id user_id username]", "Created 25 People records", "instance holds 25",
+		"ErrConflict=true", "-> 0 users (an injection attempt stays a literal)", `role "User"; after Deactivate active=false`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}

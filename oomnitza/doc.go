@@ -1,0 +1,50 @@
+// Package oomnitza is a typed client for the Oomnitza v3 API: People
+// records (users), their field metadata, SaaS applications, SaaS users and
+// SaaS roles.
+//
+// # Getting started
+//
+//	oc, err := oomnitza.NewClient("https://acme.oomnitza.com", token)
+//	u, err := oc.Users.Create(ctx, oomnitza.Record{
+//		"username": "ada@acme.com", "email": "ada@acme.com", "role": 25,
+//		"jump_cloud_user_id": jumpcloudID, // a custom field, by external id
+//	})
+//	u, err = oc.Users.Update(ctx, u.UserID, oomnitza.Record{"position": "CTO"}) // PATCH
+//	fields, err := oc.Users.Fields(ctx) // GET /api/v3/users/meta
+//
+// FromEnv reads OOMNITZA_URL and OOMNITZA_API_TOKEN. The token is sent in
+// the Authorization2 header (no "Bearer"), only to the configured host.
+// WithNotTriggerWorkflows and WithAllowUnknownMetaFields set Oomnitza's
+// request switches. NewClient does no I/O.
+//
+// # Records and custom fields
+//
+// Writes take a Record keyed by field external id, so a mapping can write
+// any field, custom ones included. User has the standard v3 fields; every
+// other field is kept in User.Custom and inlined on the wire, numbers as
+// json.Number, so reading, changing and writing back a user loses nothing.
+// Dates are epoch seconds (Time).
+//
+// # Listing and filters
+//
+// List returns a page and the X-Total-Count total; All returns a lazy,
+// re-iterable iter.Seq2 with the semantics of the jumpcloud client (one
+// error then stop, no duplicates, optional concurrent pages). Filters are
+// typed (Eq, Ne, Lt, Lte, Gt, Gte, Like, In, IsNull, And, Or) and values
+// are always quoted and escaped: no value can change a filter's meaning.
+// Fields limits the reply to the fields you need.
+//
+// # Errors
+//
+// API errors are *Error values; errors.Is works with ErrNotFound,
+// ErrUnauthorized, ErrForbidden, ErrConflict (also a 400 for a value that
+// breaks a unique field) and ErrRateLimited, the same sentinels as the
+// jumpcloud package. Per-record failures inside a 200 reply (SaaS-user
+// activation, roles, external ids) are an *ItemError: a call never
+// reports success when part of it failed. Create never duplicates a user
+// when a response is lost: it looks the user up by username first.
+//
+// # Testing
+//
+// Package oomnitzatest provides an in-memory fake of this API.
+package oomnitza
