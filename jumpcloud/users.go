@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/jcoom/jcoom/internal/paging"
+	"github.com/jcoom/jcoom/internal/safecreate"
 	"github.com/jcoom/jcoom/internal/transport"
 )
 
@@ -139,29 +140,35 @@ func (s *UsersService) Create(ctx context.Context, req *UserCreateRequest) (*Use
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	const attempts = 4
-	var lastErr error
-	for attempt := range attempts {
-		if attempt > 0 && lastErr != nil && ambiguous(lastErr) {
+	return safecreate.Run(ctx, safecreate.Spec[*User]{
+		What:     fmt.Sprintf("jumpcloud: create user %q", req.Username),
+		Attempts: 4,
+		Send: func(ctx context.Context) (*User, error) {
+			var u User
+			_, err := s.client.do(ctx, http.MethodPost, "/api/systemusers", nil, req, &u)
+			return &u, err
+		},
+		Lookup: func(ctx context.Context) (*User, bool, error) {
 			u, err := s.GetByUsername(ctx, req.Username)
-			switch {
-			case err == nil:
-				return u, nil
-			case !errors.Is(err, ErrNotFound):
-				return nil, fmt.Errorf("jumpcloud: create user %q: outcome unknown (%w) and the look-up failed: %w", req.Username, lastErr, err)
+			if errors.Is(err, ErrNotFound) {
+				return nil, false, nil
 			}
-		}
-		var u User
-		_, err := s.client.do(ctx, http.MethodPost, "/api/systemusers", nil, req, &u)
-		if err == nil {
-			return &u, nil
-		}
-		if ctx.Err() != nil || !(ambiguous(err) || errors.Is(err, ErrRateLimited) && !overCap(err)) {
-			return nil, err
-		}
-		lastErr = err
+			return u, err == nil, err
+		},
+		Classify: classify,
+	})
+}
+
+// classify sorts a failed create: ambiguous when the write may have been
+// applied, retryable on a 429 within the Retry-After cap.
+func classify(err error) safecreate.Outcome {
+	switch {
+	case ambiguous(err):
+		return safecreate.Ambiguous
+	case errors.Is(err, ErrRateLimited) && !overCap(err):
+		return safecreate.Retry
 	}
-	return nil, fmt.Errorf("jumpcloud: create user %q: gave up after %d attempts: %w", req.Username, attempts, lastErr)
+	return safecreate.Fail
 }
 
 // ambiguous reports whether a failed write may have been applied.

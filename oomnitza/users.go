@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/jcoom/jcoom/internal/paging"
+	"github.com/jcoom/jcoom/internal/safecreate"
 	"github.com/jcoom/jcoom/internal/transport"
 )
 
@@ -154,29 +155,35 @@ func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
 	if username == "" {
 		return nil, errors.New("oomnitza: create user: username is empty; Oomnitza identifies people by username (usually the email)")
 	}
-	const attempts = 4
-	var lastErr error
-	for attempt := range attempts {
-		if attempt > 0 && ambiguous(lastErr) {
+	return safecreate.Run(ctx, safecreate.Spec[*User]{
+		What:     fmt.Sprintf("oomnitza: create user %q", username),
+		Attempts: 4,
+		Send: func(ctx context.Context) (*User, error) {
+			var u User
+			_, err := s.client.do(ctx, http.MethodPost, "/api/v3/users", nil, rec, &u)
+			return &u, err
+		},
+		Lookup: func(ctx context.Context) (*User, bool, error) {
 			u, err := s.GetByUsername(ctx, username)
-			switch {
-			case err == nil:
-				return u, nil
-			case !errors.Is(err, ErrNotFound):
-				return nil, fmt.Errorf("oomnitza: create user %q: outcome unknown (%w) and the look-up failed: %w", username, lastErr, err)
+			if errors.Is(err, ErrNotFound) {
+				return nil, false, nil
 			}
-		}
-		var u User
-		_, err := s.client.do(ctx, http.MethodPost, "/api/v3/users", nil, rec, &u)
-		if err == nil {
-			return &u, nil
-		}
-		if ctx.Err() != nil || !(ambiguous(err) || errors.Is(err, ErrRateLimited) && !overCap(err)) {
-			return nil, err
-		}
-		lastErr = err
+			return u, err == nil, err
+		},
+		Classify: classify,
+	})
+}
+
+// classify sorts a failed create: ambiguous when the write may have been
+// applied, retryable on a 429 within the Retry-After cap.
+func classify(err error) safecreate.Outcome {
+	switch {
+	case ambiguous(err):
+		return safecreate.Ambiguous
+	case errors.Is(err, ErrRateLimited) && !overCap(err):
+		return safecreate.Retry
 	}
-	return nil, fmt.Errorf("oomnitza: create user %q: gave up after %d attempts: %w", username, attempts, lastErr)
+	return safecreate.Fail
 }
 
 // ambiguous reports whether a failed write may have been applied.

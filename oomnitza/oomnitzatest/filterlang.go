@@ -272,43 +272,32 @@ func (p *parser) keyword(words ...string) bool {
 }
 
 func (p *parser) or() (cond, error) {
-	first, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	out := orNode{first}
-	for p.keyword("or") {
-		p.next()
-		c, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if len(out) == 1 {
-		return first, nil
-	}
-	return out, nil
+	return p.chain("or", p.and, func(cs []cond) cond { return orNode(cs) })
 }
 
 func (p *parser) and() (cond, error) {
-	first, err := p.unary()
+	return p.chain("and", p.unary, func(cs []cond) cond { return andNode(cs) })
+}
+
+// chain parses sub { word sub } and joins two or more parts with join.
+func (p *parser) chain(word string, sub func() (cond, error), join func([]cond) cond) (cond, error) {
+	first, err := sub()
 	if err != nil {
 		return nil, err
 	}
-	out := andNode{first}
-	for p.keyword("and") {
+	parts := []cond{first}
+	for p.keyword(word) {
 		p.next()
-		c, err := p.unary()
+		c, err := sub()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		parts = append(parts, c)
 	}
-	if len(out) == 1 {
+	if len(parts) == 1 {
 		return first, nil
 	}
-	return out, nil
+	return join(parts), nil
 }
 
 func (p *parser) unary() (cond, error) {

@@ -1,0 +1,74 @@
+// Package safecreate runs a create call that must not duplicate a record
+// when its response is lost: after an ambiguous failure it looks the
+// record up before sending again.
+package safecreate
+
+import (
+	"context"
+	"fmt"
+)
+
+// Outcome classifies a failed create attempt.
+type Outcome int
+
+const (
+	// Fail: the error is final (bad input, conflict, auth, ...).
+	Fail Outcome = iota
+	// Ambiguous: the write may have happened (timeout, reset after
+	// sending, 5xx); look the record up before sending again.
+	Ambiguous
+	// Retry: the write certainly did not happen (a 429 within the
+	// Retry-After cap); send again.
+	Retry
+)
+
+// Spec describes one create.
+type Spec[T any] struct {
+	// What names the record in errors, e.g. `create user "ada"`.
+	What string
+	// Attempts bounds the number of sends.
+	Attempts int
+	// Send makes one attempt.
+	Send func(ctx context.Context) (T, error)
+	// Lookup finds the record the create would have made; found is false
+	// when it does not exist.
+	Lookup func(ctx context.Context) (rec T, found bool, err error)
+	// Classify decides what a failed attempt means.
+	Classify func(error) Outcome
+}
+
+// Run sends, and after an ambiguous failure looks up before sending again,
+// so a lost response never creates a duplicate.
+func Run[T any](ctx context.Context, s Spec[T]) (T, error) {
+	var zero T
+	var lastErr error
+	lookFirst := false
+	for range s.Attempts {
+		if lookFirst {
+			rec, found, err := s.Lookup(ctx)
+			if err != nil {
+				return zero, fmt.Errorf("%s: outcome unknown (%w) and the look-up failed: %w", s.What, lastErr, err)
+			}
+			if found {
+				return rec, nil
+			}
+		}
+		rec, err := s.Send(ctx)
+		if err == nil {
+			return rec, nil
+		}
+		if ctx.Err() != nil {
+			return zero, err
+		}
+		switch s.Classify(err) {
+		case Ambiguous:
+			lookFirst = true
+		case Retry:
+			lookFirst = false
+		default:
+			return zero, err
+		}
+		lastErr = err
+	}
+	return zero, fmt.Errorf("%s: gave up after %d attempts: %w", s.What, s.Attempts, lastErr)
+}
