@@ -1,0 +1,165 @@
+package mapping
+
+import (
+	"maps"
+	"slices"
+)
+
+// Record is a flat or nested record: a JumpCloud user as decoded from JSON
+// (the source), or an Oomnitza record keyed by field external id (the
+// result of Apply).
+type Record = map[string]any
+
+// Mode says what a sync writes.
+type Mode string
+
+// The modes.
+const (
+	// ModeUsers writes People records only ("User only").
+	ModeUsers Mode = "users"
+	// ModeUsersAndSaaS also makes each user a SaaS user of the "JumpCloud"
+	// SaaS application ("User plus SaaS user").
+	ModeUsersAndSaaS Mode = "users_and_saas"
+)
+
+// Preference is the integration preference.
+type Preference string
+
+// The preferences.
+const (
+	CreateAndUpdate Preference = "create_and_update"
+	CreateOnly      Preference = "create_only"
+	UpdateOnly      Preference = "update_only"
+)
+
+// Special source paths: facts of the run, not JumpCloud data.
+const (
+	// SourceSyncTime is the time of the run ("Connector Sync Time").
+	SourceSyncTime = "$sync.time"
+	// SourceSyncCredential is the name of the credential used, never the
+	// secret ("Connect: Credentials").
+	SourceSyncCredential = "$sync.credential"
+)
+
+// JumpCloudIDField is the external id of the unique custom People field
+// "JumpCloud User Id" that Oomnitza's JumpCloud presets read.
+const JumpCloudIDField = "jump_cloud_user_id"
+
+// Mapping is a declarative JumpCloud -> Oomnitza field mapping. Load one
+// from YAML or JSON, start from Standard, or build it in Go. A mapping that
+// lacks a mandatory part is a draft: Validate lists everything missing and
+// Compile refuses it.
+type Mapping struct {
+	// Name identifies the mapping in reports.
+	Name string
+	// Mode is users (default) or users_and_saas.
+	Mode Mode
+	// Preference is create_and_update (default), create_only or update_only.
+	Preference Preference
+	// SyncKeys are Oomnitza fields that identify a record, in order: the
+	// first is the primary key. Each must be a unique field.
+	SyncKeys []string
+	// Role is the default Oomnitza role id for created users, used when no
+	// field rule sets "role". Zero means none: the mapping is a draft.
+	Role int
+	// Filter is an expression over the JumpCloud user; users for which it
+	// is false are skipped. Empty means all users.
+	Filter string
+	// Fields are the field rules.
+	Fields []Field
+}
+
+// Field is one rule: a source (From, Value or Expr), transforms, and one
+// or more targets.
+type Field struct {
+	// From is a path into the JumpCloud user ("email", "mfa.configured",
+	// "attributes.costCenter" for a custom attribute by name,
+	// "addresses.0.locality") or SourceSyncTime / SourceSyncCredential.
+	From string
+	// Value is a constant, used when From and Expr are empty.
+	Value any
+	// Expr is an expr-lang expression over the user, e.g.
+	// `firstname + " " + lastname`.
+	Expr string
+	// To lists the Oomnitza fields (external ids) written.
+	To []string
+	// Transform runs in order on the value.
+	Transform []Transform
+	// Default replaces an empty result.
+	Default any
+	// Required makes an empty result an error for the record.
+	Required bool
+}
+
+// Transform is one step of a field rule: a name and, for some, arguments
+// (map: table and default; regex_replace: pattern and replace; default:
+// value).
+type Transform struct {
+	Name string
+	Args map[string]any
+}
+
+// T returns a transform without arguments, e.g. T("lower").
+func T(name string) Transform { return Transform{Name: name} }
+
+// Clone returns a deep copy.
+func (m *Mapping) Clone() *Mapping {
+	c := *m
+	c.SyncKeys = slices.Clone(m.SyncKeys)
+	c.Fields = make([]Field, len(m.Fields))
+	for i, f := range m.Fields {
+		f.To = slices.Clone(f.To)
+		f.Transform = slices.Clone(f.Transform)
+		for j, t := range f.Transform {
+			f.Transform[j].Args = maps.Clone(t.Args)
+		}
+		c.Fields[i] = f
+	}
+	return &c
+}
+
+// WithRole returns a copy with the default Oomnitza role id set.
+func (m *Mapping) WithRole(role int) *Mapping {
+	c := m.Clone()
+	c.Role = role
+	return c
+}
+
+// mode and preference with defaults applied.
+func (m *Mapping) mode() Mode {
+	if m.Mode == "" {
+		return ModeUsers
+	}
+	return m.Mode
+}
+
+func (m *Mapping) preference() Preference {
+	if m.Preference == "" {
+		return CreateAndUpdate
+	}
+	return m.Preference
+}
+
+// Standard returns the standard JumpCloud -> Oomnitza user mapping:
+// ID -> jump_cloud_user_id, Email -> username and email (trimmed,
+// lower-cased, required), First Name, Last Name, Displayname -> full_name,
+// Job Title -> position, Suspended; sync keys jump_cloud_user_id then
+// email; create & update. It has no role, so it is a draft until one is
+// chosen: Standard().WithRole(25).
+func Standard() *Mapping {
+	return &Mapping{
+		Name:       "jumpcloud-users",
+		Mode:       ModeUsers,
+		Preference: CreateAndUpdate,
+		SyncKeys:   []string{JumpCloudIDField, "email"},
+		Fields: []Field{
+			{From: "_id", To: []string{JumpCloudIDField}, Required: true},
+			{From: "email", To: []string{"username", "email"}, Transform: []Transform{T("trim"), T("lower")}, Required: true},
+			{From: "firstname", To: []string{"first_name"}},
+			{From: "lastname", To: []string{"last_name"}},
+			{From: "displayname", To: []string{"full_name"}},
+			{From: "jobTitle", To: []string{"position"}},
+			{From: "suspended", To: []string{"suspended"}},
+		},
+	}
+}
