@@ -27,8 +27,11 @@ type Problem struct {
 
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Line > 0 {
+	switch {
+	case p.Line > 0 && p.Column > 0:
 		fmt.Fprintf(&b, "%d:%d: ", p.Line, p.Column)
+	case p.Line > 0:
+		fmt.Fprintf(&b, "%d: ", p.Line)
 	}
 	if p.Path != "" {
 		b.WriteString(p.Path + ": ")
@@ -286,7 +289,7 @@ func (d *decoder) field(n *yaml.Node, path string) Field {
 			f.From = d.str(v, p)
 		case "value":
 			f.Value = d.scalar(v, p)
-			if f.Value == nil {
+			if f.Value == nil && v.Kind == yaml.ScalarNode {
 				d.fail(v, p, "a constant value must not be null; leave the field out to clear it")
 			}
 		case "expr":
@@ -330,6 +333,14 @@ func (d *decoder) transforms(n *yaml.Node, path string) []Transform {
 			}
 			name, arg := it.Content[0].Value, resolve(it.Content[1])
 			t := Transform{Name: name, Args: map[string]any{}}
+			if !contains(Transforms, name) {
+				d.fail(it.Content[0], p, "unknown transform %q; known: %s", name, strings.Join(Transforms, ", "))
+				continue
+			}
+			if transformArgs(name) == nil {
+				d.fail(it.Content[0], p, "transform %s takes no arguments; write it as a plain name", name)
+				continue
+			}
 			if arg.Kind == yaml.MappingNode {
 				d.entries(arg, p+"."+name, transformArgs(name), func(key string, _, v *yaml.Node) {
 					var val any
@@ -358,6 +369,8 @@ func transformArgs(name string) []string {
 		return []string{"pattern", "replace"}
 	case "lookup":
 		return []string{"name", "value", "default"}
+	case "default":
+		return []string{"value"}
 	}
-	return []string{"value"}
+	return nil
 }
