@@ -93,6 +93,9 @@ func Suggest(source []SourceField, target []TargetField) []Suggestion {
 		}
 		sNames := []string{s.Path, s.Label}
 		for _, t := range target {
+			if t.Type == "" {
+				t.Type = TypeString
+			}
 			if !compatible(s.Type, t.Type) {
 				continue
 			}

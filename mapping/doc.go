@@ -1,0 +1,52 @@
+// Package mapping is the declarative JumpCloud -> Oomnitza field mapping:
+// load, validate, suggest, compile and apply. It works on records
+// (map[string]any) and imports no API client.
+//
+// # Mappings
+//
+// A Mapping has a name, a mode (users, or users_and_saas for "User plus
+// SaaS user"), a preference (create_and_update, create_only or
+// update_only), ordered sync keys (unique Oomnitza fields, primary first),
+// a default Oomnitza role, an optional filter and field rules. A rule reads
+// a source (a path into the JumpCloud user, a constant, or an expr-lang
+// expression), runs transforms, and writes one or more targets:
+//
+//	name: jumpcloud-users
+//	sync_keys: [jump_cloud_user_id, email]
+//	role: 25
+//	filter: 'state == "ACTIVATED" && !suspended'
+//	fields:
+//	  - {from: _id, to: jump_cloud_user_id}
+//	  - {from: email, to: [username, email], transform: [trim, lower], required: true}
+//	  - {expr: 'firstname + " " + lastname', to: full_name}
+//	  - {from: $sync.time, to: connector_sync_time}
+//
+// Standard returns the standard mapping; examples/mapping/jumpcloud-all.yaml
+// maps all 22 fields of Oomnitza's JumpCloud integration. Load and LoadFile
+// read YAML or JSON strictly: unknown keys, wrong types and duplicate keys
+// are errors with line and column.
+//
+// # Drafts
+//
+// Validate checks a mapping against the Oomnitza schema (built by the
+// caller from oomnitza's Users.Fields) and lists every problem at once in a
+// *ValidationError: username and email mapped, a role, sync keys mapped and
+// unique, no target written twice, known transforms, expressions that
+// compile, source paths in the catalog, targets that exist. A missing
+// field (above all the unique "JumpCloud User Id") comes with what to
+// create in Oomnitza, since its API cannot create fields. A draft cannot
+// be compiled.
+//
+// # Apply
+//
+// Compile prepares transforms, expressions and type conversions once;
+// Apply maps one user to an Oomnitza record with values converted to each
+// target's type (string, integer, decimal, boolean, date, datetime), and
+// Equal compares a written value with what Oomnitza returns, so a sync
+// never sees a perpetual difference. Match evaluates the filter.
+//
+// # Smart mapping
+//
+// Suggest ranks source -> target pairs by name, label and type, and never
+// proposes a pair of incompatible types.
+package mapping
