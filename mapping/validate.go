@@ -133,7 +133,7 @@ func (v *validation) run() {
 	for _, need := range []string{"username", "email"} {
 		if _, ok := targets[need]; !ok {
 			v.add("fields", fmt.Sprintf("nothing is mapped to %s", need),
-				fmt.Sprintf("map Email to both username and email: {from: email, to: [username, email], transform: [trim, lower], required: true}"))
+				"map Email to both username and email: {from: email, to: [username, email], transform: [trim, lower], required: true}")
 		}
 	}
 	if _, ok := targets["role"]; !ok && m.Role == 0 {

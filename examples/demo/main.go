@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/jcoom/jcoom/jumpcloud"
 	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
+	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
 )
@@ -153,7 +155,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err := runOomnitza(ctx, out, jc); err != nil {
 		return fmt.Errorf("oomnitza part: %w", err)
 	}
-	say("\nNext to land here: mapping, presets and sync.")
+	say("\nNext to land here: presets and sync.")
 	return nil
 }
 
@@ -164,9 +166,10 @@ func printCalls(out io.Writer, api string, calls map[string]int) {
 	}
 }
 
-// runOomnitza shows the Oomnitza client: People records with the unique
-// custom field "JumpCloud User Id", field metadata, filters, lost-response
-// safety, and the "JumpCloud" SaaS application with users and roles.
+// runOomnitza shows the Oomnitza client and the mapping: field metadata,
+// Smart Mapping, a draft mapping, the standard mapping applied to JumpCloud
+// users, unique fields, filters, lost-response safety, and the "JumpCloud"
+// SaaS application with users and roles.
 func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error {
 	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
 	srv := oomnitzatest.NewServer(
@@ -194,23 +197,54 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 	}
 	say("\n8. GET /api/v3/users/meta: %d fields; unique (usable as sync keys): %v", len(fields), unique)
 
-	// 9. Copy the first 25 Security users into People records by hand
-	// (the mapping package will do this declaratively).
-	created := 0
+	// 9. The mapping: Smart Mapping suggestions, a draft, then the standard
+	// mapping with a role, compiled against this instance's schema.
+	schema := mapping.NewSchema()
+	for _, f := range fields {
+		schema.Add(mapping.TargetField{ExternalID: f.ExternalID, Label: f.Label, Type: mapping.ParseFieldType(f.DataType),
+			Unique: f.Unique, Mandatory: f.Mandatory})
+	}
+	say("\n9. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
+	for _, sg := range mapping.Suggest(mapping.JumpCloudUserFields, schema.Fields()) {
+		if sg.Score >= 0.9 {
+			say("    %.2f  %-12s -> %-20s %s", sg.Score, sg.Source.Label, sg.Target.ExternalID, sg.Reason)
+		}
+	}
+	if err := mapping.Standard().Validate(schema); err != nil {
+		say("    mapping.Standard() alone: %v", err)
+	}
+	m := mapping.Standard().WithRole(25)
+	m.Filter = `department == "Security" && state == "ACTIVATED"`
+	cm, err := m.Compile(schema, mapping.WithRun(mapping.RunInfo{Time: time.Now(), Credential: "JumpCloud (demo)"}))
+	if err != nil {
+		return err
+	}
+	say("    with role 25 and filter %q: valid; it writes %v", m.Filter, cm.Targets())
+
+	created, skipped := 0, 0
 	var first *oomnitza.User
-	for u, err := range jc.Users.All(ctx, &jumpcloud.ListOptions{Limit: 25, Filter: jumpcloud.Filters{jumpcloud.Eq("department", "Security")}}) {
+	for u, err := range jc.Users.All(ctx, &jumpcloud.ListOptions{Concurrency: 4}) {
 		if err != nil {
 			return err
 		}
-		if created == 25 {
-			break
+		src, err := toRecord(u)
+		if err != nil {
+			return err
 		}
-		rec := oomnitza.Record{"username": u.Email, "email": u.Email, "first_name": u.Firstname, "last_name": u.Lastname,
-			"full_name": u.Displayname, "position": u.JobTitle, "suspended": u.Suspended, "role": 25, "jump_cloud_user_id": u.ID}
+		if ok, err := cm.Match(src); err != nil {
+			return err
+		} else if !ok {
+			skipped++
+			continue
+		}
+		rec, err := cm.Apply(src)
+		if err != nil {
+			return err
+		}
 		if created == 0 {
 			srv.Inject("POST /api/v3/users", oomnitzatest.FaultCommitThenDrop) // the first reply is lost
 		}
-		p, err := oc.Users.Create(ctx, rec)
+		p, err := oc.Users.Create(ctx, oomnitza.Record(rec))
 		if err != nil {
 			return err
 		}
@@ -219,7 +253,21 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 		}
 		created++
 	}
-	say("\n9. Created %d People records (the first reply was lost; no duplicate): instance holds %d", created, srv.Len())
+	say("    applied to every JumpCloud user: %d created in Oomnitza, %d filtered out; instance holds %d (the first reply was lost; no duplicate)",
+		created, skipped, srv.Len())
+	back, err := oc.Users.Get(ctx, first.UserID)
+	if err != nil {
+		return err
+	}
+	src, _ := jc.Users.Get(ctx, first.CustomString("jump_cloud_user_id"))
+	srcRec, _ := toRecord(src)
+	again, _ := cm.Apply(srcRec)
+	same := true
+	for field, v := range again {
+		got, _ := back.Field(field)
+		same = same && cm.Equal(field, v, got)
+	}
+	say("    read back from Oomnitza, %s equals a fresh Apply: %v (a second sync would write nothing)", back.Username, same)
 
 	// 10. Unique fields are enforced and reported clearly.
 	_, err = oc.Users.Create(ctx, oomnitza.Record{"username": "someone.else@example.com", "role": 25, "jump_cloud_user_id": first.CustomString("jump_cloud_user_id")})
@@ -277,4 +325,14 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 
 	printCalls(out, "Oomnitza", srv.Calls())
 	return nil
+}
+
+// toRecord turns a JumpCloud user into the record a mapping reads.
+func toRecord(u *jumpcloud.User) (mapping.Record, error) {
+	b, err := json.Marshal(u)
+	if err != nil {
+		return nil, err
+	}
+	var r mapping.Record
+	return r, json.Unmarshal(b, &r)
 }
