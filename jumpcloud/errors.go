@@ -43,7 +43,7 @@ type Error struct {
 	Raw []byte
 
 	sentinel error
-	overCap  bool
+	cause    *transport.ResponseError
 }
 
 func (e *Error) Error() string {
@@ -59,6 +59,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the transport-level reply error, if any.
+func (e *Error) Unwrap() error {
+	if e.cause == nil {
+		return nil
+	}
+	return e.cause
+}
+
 // Is reports whether target is the sentinel for this error's status.
 func (e *Error) Is(target error) bool { return e.sentinel != nil && target == e.sentinel }
 
@@ -69,7 +77,7 @@ func convertError(err error) error {
 		e := &Error{
 			StatusCode: re.StatusCode, Message: m.Message, Status: m.Status, Details: m.Details,
 			RequestID: re.Header.Get("X-Request-Id"), Method: re.Method, Path: re.Path,
-			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), overCap: re.OverCap,
+			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), cause: re,
 		}
 		if f, ok := m.Code.(float64); ok {
 			e.Code = int(f)

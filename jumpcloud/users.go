@@ -2,7 +2,6 @@ package jumpcloud
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/jcoom/jcoom/internal/paging"
 	"github.com/jcoom/jcoom/internal/safecreate"
-	"github.com/jcoom/jcoom/internal/transport"
 )
 
 // UsersService manages system users: /api/systemusers.
@@ -149,48 +147,10 @@ func (s *UsersService) Create(ctx context.Context, req *UserCreateRequest) (*Use
 			return &u, err
 		},
 		Lookup: func(ctx context.Context) (*User, bool, error) {
-			u, err := s.GetByUsername(ctx, req.Username)
-			if errors.Is(err, ErrNotFound) {
-				return nil, false, nil
-			}
-			return u, err == nil, err
+			return safecreate.Found(s.GetByUsername(ctx, req.Username))
 		},
-		Classify: classify,
+		Classify: safecreate.Classify,
 	})
-}
-
-// classify sorts a failed create: ambiguous when the write may have been
-// applied, retryable on a 429 within the Retry-After cap.
-func classify(err error) safecreate.Outcome {
-	switch {
-	case ambiguous(err):
-		return safecreate.Ambiguous
-	case errors.Is(err, ErrRateLimited) && !overCap(err):
-		return safecreate.Retry
-	}
-	return safecreate.Fail
-}
-
-// ambiguous reports whether a failed write may have been applied.
-func ambiguous(err error) bool {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.StatusCode >= 500
-	}
-	var re *transport.RequestError
-	if errors.As(err, &re) {
-		return re.Sent
-	}
-	return false
-}
-
-func overCap(err error) bool {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RetryAfter > 0 && e.StatusCode == http.StatusTooManyRequests && e.overCap
-	}
-	var rl *transport.RateLimitError
-	return errors.As(err, &rl)
 }
 
 // Update changes the fields set in req (PUT, partial) and returns the user.

@@ -35,7 +35,7 @@ type Error struct {
 	Raw []byte
 
 	sentinel error
-	overCap  bool
+	cause    *transport.ResponseError
 }
 
 func (e *Error) Error() string {
@@ -51,6 +51,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the transport-level reply error, if any.
+func (e *Error) Unwrap() error {
+	if e.cause == nil {
+		return nil
+	}
+	return e.cause
+}
+
 // Is reports whether target is the sentinel for this error.
 func (e *Error) Is(target error) bool { return e.sentinel != nil && target == e.sentinel }
 
@@ -59,7 +67,7 @@ func convertError(err error) error {
 	if errors.As(err, &re) {
 		m := transport.DecodeAPIMessage(re.Body)
 		e := &Error{StatusCode: re.StatusCode, Message: m.Message, Method: re.Method, Path: re.Path,
-			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), overCap: re.OverCap}
+			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), cause: re}
 		if e.sentinel == nil && re.StatusCode == 400 && isDuplicate(m.Message) {
 			e.sentinel = ErrConflict
 		}

@@ -164,45 +164,10 @@ func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
 			return &u, err
 		},
 		Lookup: func(ctx context.Context) (*User, bool, error) {
-			u, err := s.GetByUsername(ctx, username)
-			if errors.Is(err, ErrNotFound) {
-				return nil, false, nil
-			}
-			return u, err == nil, err
+			return safecreate.Found(s.GetByUsername(ctx, username))
 		},
-		Classify: classify,
+		Classify: safecreate.Classify,
 	})
-}
-
-// classify sorts a failed create: ambiguous when the write may have been
-// applied, retryable on a 429 within the Retry-After cap.
-func classify(err error) safecreate.Outcome {
-	switch {
-	case ambiguous(err):
-		return safecreate.Ambiguous
-	case errors.Is(err, ErrRateLimited) && !overCap(err):
-		return safecreate.Retry
-	}
-	return safecreate.Fail
-}
-
-// ambiguous reports whether a failed write may have been applied.
-func ambiguous(err error) bool {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.StatusCode >= 500
-	}
-	var re *transport.RequestError
-	return errors.As(err, &re) && re.Sent
-}
-
-func overCap(err error) bool {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.overCap
-	}
-	var rl *transport.RateLimitError
-	return errors.As(err, &rl)
 }
 
 // Update changes the fields in rec (PATCH) and returns the user.

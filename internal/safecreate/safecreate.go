@@ -5,7 +5,11 @@ package safecreate
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+
+	"github.com/jcoom/jcoom/internal/transport"
 )
 
 // Outcome classifies a failed create attempt.
@@ -71,4 +75,35 @@ func Run[T any](ctx context.Context, s Spec[T]) (T, error) {
 		lastErr = err
 	}
 	return zero, fmt.Errorf("%s: gave up after %d attempts: %w", s.What, s.Attempts, lastErr)
+}
+
+// Classify sorts a failed create by the transport error under it (the
+// clients' typed errors unwrap to it): a 5xx or a connection that failed
+// after sending is ambiguous; a 429 within the Retry-After cap is
+// retryable; anything else is final.
+func Classify(err error) Outcome {
+	var re *transport.ResponseError
+	if errors.As(err, &re) {
+		switch {
+		case re.StatusCode >= 500:
+			return Ambiguous
+		case re.StatusCode == http.StatusTooManyRequests && !re.OverCap:
+			return Retry
+		}
+		return Fail
+	}
+	var rq *transport.RequestError
+	if errors.As(err, &rq) && rq.Sent {
+		return Ambiguous
+	}
+	return Fail
+}
+
+// Found adapts a look-up that reports absence as ErrNotFound to Lookup.
+func Found[T any](v T, err error) (T, bool, error) {
+	if errors.Is(err, transport.ErrNotFound) {
+		var zero T
+		return zero, false, nil
+	}
+	return v, err == nil, err
 }
