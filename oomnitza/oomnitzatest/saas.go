@@ -74,24 +74,7 @@ func (s *Server) lookupSaaS(w http.ResponseWriter, r *http.Request) (*saasApp, b
 }
 
 func (s *Server) checkSaaS(body map[string]any, selfID int) (map[string]any, []string) {
-	vals := map[string]any{}
-	var errs []string
-	for _, k := range sortedKeys(body) {
-		f := s.saasFields[k]
-		if f == nil {
-			errs = append(errs, k+": unknown field")
-			continue
-		}
-		if f.ReadOnly {
-			continue
-		}
-		v, err := f.convert(body[k])
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		vals[k] = v
-	}
+	vals, errs := convertBody(body, func(id string) *FieldSpec { return s.saasFields[id] }, "unknown field")
 	if name, ok := vals["saas_name"].(string); ok {
 		if strings.TrimSpace(name) == "" {
 			errs = append(errs, "saas_name: is mandatory")
@@ -126,9 +109,8 @@ func (s *Server) listSaaS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createSaaS(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
-	if err != nil {
-		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+	body, ok := bodyOr400(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -163,9 +145,8 @@ func (s *Server) getSaaS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateSaaS(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
-	if err != nil {
-		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+	body, ok := bodyOr400(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()

@@ -28,26 +28,11 @@ func uniqueKey(v any) string {
 // checkWrite validates body for a create (existing == nil) or an update
 // and returns the converted values and every problem found.
 func (s *Server) checkWrite(body map[string]any, existing map[string]any, allowUnknown bool) (map[string]any, []string) {
-	var errs []string
-	vals := map[string]any{}
-	for _, k := range sortedKeys(body) {
-		f := s.field(k)
-		if f == nil {
-			if !allowUnknown {
-				errs = append(errs, fmt.Sprintf("%s: unknown field (send Oomnitza-Allow-Unknown-Meta-Fields: 1 to ignore it)", k))
-			}
-			continue
-		}
-		if f.ReadOnly {
-			continue
-		}
-		v, err := f.convert(body[k])
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		vals[k] = v
+	unknown := "unknown field (send Oomnitza-Allow-Unknown-Meta-Fields: 1 to ignore it)"
+	if allowUnknown {
+		unknown = ""
 	}
+	vals, errs := convertBody(body, s.field, unknown)
 	if r, ok := vals["role"]; ok && r != nil {
 		if _, known := s.roles[int(r.(int64))]; !known {
 			errs = append(errs, fmt.Sprintf("role: %v is not a role of this instance", r))
@@ -137,6 +122,43 @@ func (s *Server) present(rec map[string]any, fields []string) map[string]any {
 	return out
 }
 
+// convertBody converts body's values for the fields lookup knows.
+// Read-only fields are ignored; an unknown key is reported as "key:
+// unknown" when unknown is not empty, and ignored otherwise.
+func convertBody(body map[string]any, lookup func(string) *FieldSpec, unknown string) (map[string]any, []string) {
+	vals := map[string]any{}
+	var errs []string
+	for _, k := range sortedKeys(body) {
+		f := lookup(k)
+		if f == nil {
+			if unknown != "" {
+				errs = append(errs, k+": "+unknown)
+			}
+			continue
+		}
+		if f.ReadOnly {
+			continue
+		}
+		v, err := f.convert(body[k])
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		vals[k] = v
+	}
+	return vals, errs
+}
+
+// bodyOr400 reads a JSON object body, answering 400 when it is not one.
+func bodyOr400(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	body, err := readBody(r)
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+		return nil, false
+	}
+	return body, true
+}
+
 func readBody(r *http.Request) (map[string]any, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
@@ -146,9 +168,8 @@ func readBody(r *http.Request) (map[string]any, error) {
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
-	if err != nil {
-		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+	body, ok := bodyOr400(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -178,9 +199,8 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
-	if err != nil {
-		writeErrors(w, http.StatusBadRequest, "body must be a JSON object")
+	body, ok := bodyOr400(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
