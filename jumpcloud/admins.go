@@ -20,23 +20,23 @@ type Admin struct {
 	Email               string    `json:"email"`
 	Firstname           string    `json:"firstname"`
 	Lastname            string    `json:"lastname"`
-	Role                string    `json:"role,omitempty"`
+	Role                string    `json:"role"`
 	RoleName            string    `json:"roleName"`
-	RoleNames           []string  `json:"roleNames,omitempty"`
-	Organization        string    `json:"organization,omitempty"`
+	RoleNames           []string  `json:"roleNames"`
+	Organization        string    `json:"organization"`
 	Suspended           bool      `json:"suspended"`
 	EnableMultiFactor   bool      `json:"enableMultiFactor"`
 	TOTPEnrolled        bool      `json:"totpEnrolled"`
 	APIKeyAllowed       bool      `json:"apiKeyAllowed"`
 	APIKeySet           bool      `json:"apiKeySet"`
 	Created             Timestamp `json:"created"`
-	APIKeyUpdatedAt     Timestamp `json:"apiKeyUpdatedAt,omitzero"`
-	PasswordUpdatedAt   Timestamp `json:"passwordUpdatedAt,omitzero"`
-	TOTPUpdatedAt       Timestamp `json:"totpUpdatedAt,omitzero"`
-	LastWhatsNewChecked Timestamp `json:"lastWhatsNewChecked,omitzero"`
-	Provider            string    `json:"provider,omitempty"`
-	SessionCount        int       `json:"sessionCount,omitempty"`
-	UsersTimeZone       string    `json:"usersTimeZone,omitempty"`
+	APIKeyUpdatedAt     Timestamp `json:"apiKeyUpdatedAt"`
+	PasswordUpdatedAt   Timestamp `json:"passwordUpdatedAt"`
+	TOTPUpdatedAt       Timestamp `json:"totpUpdatedAt"`
+	LastWhatsNewChecked Timestamp `json:"lastWhatsNewChecked"`
+	Provider            string    `json:"provider"`
+	SessionCount        int       `json:"sessionCount"`
+	UsersTimeZone       string    `json:"usersTimeZone"`
 }
 
 // AdminPage is one page of administrators.

@@ -129,7 +129,11 @@ func TestUsersGetShapeAndDecoding(t *testing.T) {
 	require.NoError(t, err)
 	var back jumpcloud.User
 	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, u, &back)
+	assert.Equal(t, u.Extra, back.Extra)
+	b2, err := json.Marshal(&back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(b), string(b2))
+	assert.JSONEq(t, userJSON, string(u.Raw()), "Raw is the wire form")
 }
 
 func TestUsersCreateShape(t *testing.T) {

@@ -37,23 +37,23 @@ type User struct {
 	AccountLocked                  bool              `json:"account_locked"`
 	AccountLockedDate              Timestamp         `json:"account_locked_date"`
 	Activated                      bool              `json:"activated"`
-	Addresses                      []Address         `json:"addresses,omitempty"`
+	Addresses                      []Address         `json:"addresses"`
 	Admin                          *AdminRole        `json:"admin"`
 	AllowPublicKey                 bool              `json:"allow_public_key"`
 	AlternateEmail                 string            `json:"alternateEmail"`
-	Attributes                     []Attribute       `json:"attributes,omitempty"`
+	Attributes                     []Attribute       `json:"attributes"`
 	BadLoginAttempts               int               `json:"badLoginAttempts"`
 	Company                        string            `json:"company"`
 	CostCenter                     string            `json:"costCenter"`
 	Created                        Timestamp         `json:"created"`
-	CreationSource                 string            `json:"creationSource,omitempty"`
-	DelegatedAuthority             *DelegatedAuth    `json:"delegatedAuthority,omitempty"`
+	CreationSource                 string            `json:"creationSource"`
+	DelegatedAuthority             *DelegatedAuth    `json:"delegatedAuthority"`
 	Department                     string            `json:"department"`
 	Description                    string            `json:"description"`
 	DisableDeviceMaxLoginAttempts  bool              `json:"disableDeviceMaxLoginAttempts"`
 	Displayname                    string            `json:"displayname"`
 	Email                          string            `json:"email"`
-	EmployeeIdentifier             string            `json:"employeeIdentifier,omitempty"`
+	EmployeeIdentifier             string            `json:"employeeIdentifier"`
 	EmployeeType                   string            `json:"employeeType"`
 	EnableManagedUID               bool              `json:"enable_managed_uid"`
 	EnableUserPortalMultifactor    bool              `json:"enable_user_portal_multifactor"`
@@ -68,8 +68,8 @@ type User struct {
 	Location                       string            `json:"location"`
 	ManagedAppleID                 string            `json:"managedAppleId"`
 	Manager                        string            `json:"manager"`
-	MFA                            *MFA              `json:"mfa,omitempty"`
-	MFAEnrollment                  *MFAEnrollment    `json:"mfaEnrollment,omitempty"`
+	MFA                            *MFA              `json:"mfa"`
+	MFAEnrollment                  *MFAEnrollment    `json:"mfaEnrollment"`
 	Middlename                     string            `json:"middlename"`
 	Organization                   string            `json:"organization"`
 	PasswordDate                   Timestamp         `json:"password_date"`
@@ -77,17 +77,17 @@ type User struct {
 	PasswordExpired                bool              `json:"password_expired"`
 	PasswordNeverExpires           bool              `json:"password_never_expires"`
 	PasswordlessSudo               bool              `json:"passwordless_sudo"`
-	PhoneNumbers                   []PhoneNumber     `json:"phoneNumbers,omitempty"`
+	PhoneNumbers                   []PhoneNumber     `json:"phoneNumbers"`
 	PublicKey                      string            `json:"public_key"`
-	RecoveryEmail                  *RecoveryEmail    `json:"recoveryEmail,omitempty"`
-	Relationships                  []Relationship    `json:"relationships,omitempty"`
-	RestrictedFields               []RestrictedField `json:"restrictedFields,omitempty"`
+	RecoveryEmail                  *RecoveryEmail    `json:"recoveryEmail"`
+	Relationships                  []Relationship    `json:"relationships"`
+	RestrictedFields               []RestrictedField `json:"restrictedFields"`
 	SambaServiceUser               bool              `json:"samba_service_user"`
-	SSHKeys                        []SSHKey          `json:"ssh_keys,omitempty"`
+	SSHKeys                        []SSHKey          `json:"ssh_keys"`
 	State                          State             `json:"state"`
 	Sudo                           bool              `json:"sudo"`
 	Suspended                      bool              `json:"suspended"`
-	Tags                           []string          `json:"tags,omitempty"`
+	Tags                           []string          `json:"tags"`
 	TOTPEnabled                    bool              `json:"totp_enabled"`
 	UnixGUID                       int               `json:"unix_guid"`
 	UnixUID                        int               `json:"unix_uid"`
@@ -95,6 +95,9 @@ type User struct {
 
 	// Extra holds fields that this version of the SDK does not model.
 	Extra map[string]json.RawMessage `json:"-"`
+
+	// raw is the user exactly as the API sent it, kept for Record and Raw.
+	raw []byte
 }
 
 // Address is a postal address of a user.
@@ -125,9 +128,9 @@ type Attribute struct {
 
 // AdminRole is set when the system user is also a console administrator.
 type AdminRole struct {
-	ID        string   `json:"id,omitempty"`
-	RoleName  string   `json:"roleName,omitempty"`
-	RoleNames []string `json:"roleNames,omitempty"`
+	ID        string   `json:"id"`
+	RoleName  string   `json:"roleName"`
+	RoleNames []string `json:"roleNames"`
 }
 
 // DelegatedAuth names an external authority (e.g. ActiveDirectory).
@@ -146,18 +149,24 @@ type MFA struct {
 
 // MFAEnrollment reports enrollment per factor (NOT_ENROLLED, ENROLLED, ...).
 type MFAEnrollment struct {
-	OverallStatus  string `json:"overallStatus,omitempty"`
-	PushStatus     string `json:"pushStatus,omitempty"`
-	TOTPStatus     string `json:"totpStatus,omitempty"`
-	WebAuthnStatus string `json:"webAuthnStatus,omitempty"`
-	JCGoStatus     string `json:"jcGoStatus,omitempty"`
+	OverallStatus  string `json:"overallStatus"`
+	PushStatus     string `json:"pushStatus"`
+	TOTPStatus     string `json:"totpStatus"`
+	WebAuthnStatus string `json:"webAuthnStatus"`
+	JCGoStatus     string `json:"jcGoStatus"`
 }
 
 // RecoveryEmail is a user's recovery address.
 type RecoveryEmail struct {
-	Address    string    `json:"address,omitempty"`
-	Verified   bool      `json:"verified,omitempty"`
-	VerifiedAt Timestamp `json:"verifiedAt,omitzero"`
+	Address    string    `json:"address"`
+	Verified   bool      `json:"verified"`
+	VerifiedAt Timestamp `json:"verifiedAt"`
+}
+
+// RecoveryEmailRequest sets a user's recovery address; JumpCloud verifies
+// it, so verification cannot be written.
+type RecoveryEmailRequest struct {
+	Address string `json:"address"`
 }
 
 // Relationship links a user to a value (e.g. a manager or assistant).
@@ -175,10 +184,10 @@ type RestrictedField struct {
 
 // SSHKey is a public key of a user.
 type SSHKey struct {
-	ID         string    `json:"_id,omitempty"`
+	ID         string    `json:"_id"`
 	Name       string    `json:"name"`
 	PublicKey  string    `json:"public_key"`
-	CreateDate Timestamp `json:"create_date,omitzero"`
+	CreateDate Timestamp `json:"create_date"`
 }
 
 // Attribute returns the value of the custom attribute name and whether it exists.
@@ -206,8 +215,39 @@ func (u *User) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
 	a.Extra = extra
+	a.raw = append([]byte(nil), b...)
 	*u = User(a)
 	return nil
+}
+
+// Raw returns the user's JSON exactly as the API sent it, or nil for a
+// User that was not decoded from a response. The slice is a copy.
+func (u *User) Raw() json.RawMessage {
+	if u.raw == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), u.raw...)
+}
+
+// Record returns the user as a generic record (what a mapping reads): the
+// JSON object the API sent, decoded with encoding/json's rules (numbers
+// are float64), so every member is there as sent: false, "", 0, null and
+// fields this SDK does not model included. A User built in code has no
+// wire form; its record is its own JSON encoding. Each call returns a new
+// map the caller may change.
+func (u *User) Record() (map[string]any, error) {
+	b := u.raw
+	if b == nil {
+		var err error
+		if b, err = json.Marshal(u); err != nil {
+			return nil, fmt.Errorf("jumpcloud: user %s as a record: %w", u.ID, err)
+		}
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("jumpcloud: user %s as a record: %w", u.ID, err)
+	}
+	return m, nil
 }
 
 // MarshalJSON encodes the user with Extra's fields inlined.

@@ -151,7 +151,7 @@ func (s *SaaSService) Update(ctx context.Context, id int, rec Record) (*SaaS, er
 	if err != nil {
 		return nil, err
 	}
-	if err := rec.validate("update SaaS"); err != nil {
+	if err := validateRecord(rec, "update SaaS"); err != nil {
 		return nil, err
 	}
 	var out SaaS

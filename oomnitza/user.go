@@ -16,7 +16,9 @@ import (
 // Record is a write to Oomnitza: field external id -> value. Custom fields
 // go in the same map as standard ones, e.g.
 // Record{"username": "ada@x.io", "role": 25, "jump_cloud_user_id": id}.
-type Record map[string]any
+// It is the same type as mapping.Record (both are map[string]any), so a
+// mapping's output is written without a conversion.
+type Record = map[string]any
 
 // Time is an Oomnitza date: epoch seconds on the wire. It also accepts
 // null, numeric strings and ISO 8601 ('YYYY-MM-DDTHH:mm:SSZ'), which the
@@ -68,30 +70,33 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // jump_cloud_user_id) are kept in Custom and inlined on the wire, so a
 // JSON round trip loses nothing; numbers in Custom are json.Number.
 type User struct {
-	UserID            string `json:"user_id,omitempty"`
-	UID               int64  `json:"uid,omitempty"`
-	Username          string `json:"username,omitempty"`
-	Email             string `json:"email,omitempty"`
-	FirstName         string `json:"first_name,omitempty"`
-	LastName          string `json:"last_name,omitempty"`
-	FullName          string `json:"full_name,omitempty"`
-	Role              int    `json:"role,omitempty"`
-	Position          string `json:"position,omitempty"`
-	PhoneNumber       string `json:"phone_number,omitempty"`
-	Address           string `json:"address,omitempty"`
+	UserID            string `json:"user_id"`
+	UID               int64  `json:"uid"`
+	Username          string `json:"username"`
+	Email             string `json:"email"`
+	FirstName         string `json:"first_name"`
+	LastName          string `json:"last_name"`
+	FullName          string `json:"full_name"`
+	Role              int    `json:"role"`
+	Position          string `json:"position"`
+	PhoneNumber       string `json:"phone_number"`
+	Address           string `json:"address"`
 	Suspended         bool   `json:"suspended"`
-	ExternalID        string `json:"external_id,omitempty"`
+	ExternalID        string `json:"external_id"`
 	EmailSubscription bool   `json:"email_subscription"`
-	Version           string `json:"version,omitempty"`
-	Deleted           string `json:"deleted,omitempty"`
-	CreationDate      Time   `json:"creation_date,omitzero"`
-	ChangeDate        Time   `json:"change_date,omitzero"`
-	LastLoginDate     Time   `json:"last_login_date,omitzero"`
-	CreatedBy         string `json:"created_by,omitempty"`
-	ChangedBy         string `json:"changed_by,omitempty"`
+	Version           string `json:"version"`
+	Deleted           string `json:"deleted"`
+	CreationDate      Time   `json:"creation_date"`
+	ChangeDate        Time   `json:"change_date"`
+	LastLoginDate     Time   `json:"last_login_date"`
+	CreatedBy         string `json:"created_by"`
+	ChangedBy         string `json:"changed_by"`
 
 	// Custom holds every field the struct does not model, by external id.
 	Custom map[string]any `json:"-"`
+
+	// raw is the user exactly as the API sent it, kept for Field and Record.
+	raw []byte
 }
 
 type userAlias User
@@ -118,6 +123,7 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
+	a.raw = append([]byte(nil), b...)
 	*u = User(a)
 	return nil
 }
@@ -157,25 +163,86 @@ func (u User) MarshalJSON() ([]byte, error) {
 	return jsonobj.Merge(b, u.Custom, userFieldNames())
 }
 
-// Field returns the value of any field by external id: standard fields
-// as their Go values, custom fields as decoded.
+// Field returns the value of any field by external id as the API sent it
+// (strings, bool, json.Number for numbers and epoch dates, nil for null)
+// and whether the field was present, so a present "" or null is told
+// apart from an absent field. A User built in code reports its custom
+// fields and its standard fields, zero values included, in the same form.
 func (u *User) Field(externalID string) (any, bool) {
+	if u.raw != nil {
+		raw, ok, err := jsonobj.Member(u.raw, externalID)
+		if err != nil || !ok {
+			return nil, false
+		}
+		v, err := decodeValue(raw)
+		return v, err == nil
+	}
 	if v, ok := u.Custom[externalID]; ok {
 		return v, true
 	}
-	b, err := json.Marshal(userAlias(*u))
-	if err != nil {
+	i, ok := userFieldIndex()[externalID]
+	if !ok {
 		return nil, false
 	}
-	var m map[string]any
+	switch v := reflect.ValueOf(u).Elem().Field(i).Interface().(type) {
+	case int:
+		return json.Number(strconv.Itoa(v)), true
+	case int64:
+		return json.Number(strconv.FormatInt(v, 10)), true
+	case Time:
+		if v.IsZero() {
+			return nil, true
+		}
+		return json.Number(strconv.FormatInt(v.Unix(), 10)), true
+	default:
+		return v, true
+	}
+}
+
+// Record returns the user as a generic record keyed by external id: the
+// JSON object the API sent, numbers as json.Number, every member present
+// as sent (false, "", 0 and null included). A User built in code has no
+// wire form; its record is its own JSON encoding. Each call returns a new
+// map the caller may change.
+func (u *User) Record() (Record, error) {
+	b := u.raw
+	if b == nil {
+		var err error
+		if b, err = json.Marshal(u); err != nil {
+			return nil, fmt.Errorf("oomnitza: user %s as a record: %w", u.UserID, err)
+		}
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if d.Decode(&m) != nil {
-		return nil, false
+	var m Record
+	if err := d.Decode(&m); err != nil {
+		return nil, fmt.Errorf("oomnitza: user %s as a record: %w", u.UserID, err)
 	}
-	v, ok := m[externalID]
-	return v, ok
+	return m, nil
 }
+
+// Raw returns the user's JSON exactly as the API sent it, or nil for a
+// User that was not decoded from a response. The slice is a copy.
+func (u *User) Raw() json.RawMessage {
+	if u.raw == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), u.raw...)
+}
+
+// userFieldIndex maps the external id of each standard field to its
+// struct field index.
+var userFieldIndex = sync.OnceValue(func() map[string]int {
+	t := reflect.TypeFor[User]()
+	m := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	return m
+})
 
 // CustomString returns a custom field as a string ("" when absent or null).
 func (u *User) CustomString(externalID string) string {
@@ -189,8 +256,8 @@ func (u *User) CustomString(externalID string) string {
 	}
 }
 
-// validate checks a Record's keys before it is sent.
-func (r Record) validate(op string) error {
+// validateRecord checks a Record's keys before it is sent.
+func validateRecord(r Record, op string) error {
 	if r == nil {
 		return fmt.Errorf("oomnitza: %s: record is nil", op)
 	}
@@ -202,7 +269,7 @@ func (r Record) validate(op string) error {
 	return nil
 }
 
-func (r Record) str(k string) string {
+func recordString(r Record, k string) string {
 	s, _ := r[k].(string)
 	return strings.TrimSpace(s)
 }

@@ -148,10 +148,10 @@ func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, 
 // creates a duplicate. A value that breaks a unique field is an error
 // matching ErrConflict.
 func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
-	if err := rec.validate("create user"); err != nil {
+	if err := validateRecord(rec, "create user"); err != nil {
 		return nil, err
 	}
-	username := rec.str("username")
+	username := recordString(rec, "username")
 	if username == "" {
 		return nil, errors.New("oomnitza: create user: username is empty; Oomnitza identifies people by username (usually the email)")
 	}
@@ -176,7 +176,7 @@ func (s *UsersService) Update(ctx context.Context, id string, rec Record) (*User
 	if err != nil {
 		return nil, err
 	}
-	if err := rec.validate("update user"); err != nil {
+	if err := validateRecord(rec, "update user"); err != nil {
 		return nil, err
 	}
 	if len(rec) == 0 {

@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -227,7 +226,7 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 		if err != nil {
 			return err
 		}
-		src, err := toRecord(u)
+		src, err := u.Record()
 		if err != nil {
 			return err
 		}
@@ -260,7 +259,7 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 		return err
 	}
 	src, _ := jc.Users.Get(ctx, first.CustomString("jump_cloud_user_id"))
-	srcRec, _ := toRecord(src)
+	srcRec, _ := src.Record()
 	again, _ := cm.Apply(srcRec)
 	same := true
 	for field, v := range again {
@@ -328,11 +327,4 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 }
 
 // toRecord turns a JumpCloud user into the record a mapping reads.
-func toRecord(u *jumpcloud.User) (mapping.Record, error) {
-	b, err := json.Marshal(u)
-	if err != nil {
-		return nil, err
-	}
-	var r mapping.Record
-	return r, json.Unmarshal(b, &r)
-}
+

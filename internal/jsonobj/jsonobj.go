@@ -72,6 +72,19 @@ func Unknown(b []byte, known map[string]bool) (map[string]json.RawMessage, error
 	return out, err
 }
 
+// Member returns the raw value of the top-level member key of the JSON
+// object b (the last one, as encoding/json would keep), and whether it is
+// present. raw aliases b.
+func Member(b []byte, key string) (raw []byte, ok bool, err error) {
+	err = EachUnknown(b, nil, func(k string, v []byte) error {
+		if k == key {
+			raw, ok = v, true
+		}
+		return nil
+	})
+	return raw, ok, err
+}
+
 // EachUnknown calls fn for every top-level member of the JSON object b
 // whose key known lacks. raw aliases b; copy it to keep it.
 func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte) error) error {
