@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jcoom/jcoom/internal/safecreate"
 	"github.com/jcoom/jcoom/internal/transport"
 )
 
@@ -19,6 +20,12 @@ var (
 	ErrConflict     = transport.ErrConflict
 	ErrRateLimited  = transport.ErrRateLimited
 )
+
+// ExistingRecordError is returned by Users.Create when, after a failure
+// whose outcome was unknown, the look-up by username found a user that is
+// not the one sent (another email or name): somebody else's record, which
+// Create does not claim. It matches ErrConflict; ID names the existing user.
+type ExistingRecordError = safecreate.ExistingRecordError
 
 // Error is a JumpCloud API error reply. It decodes both the documented
 // {code, message, status, details} body and a bare {message}.

@@ -131,7 +131,10 @@ func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, 
 // Create adds a user. It is safe against lost responses: when the outcome
 // of a POST is unknown (a timeout, a connection reset after sending, a 5xx),
 // it looks the user up by username before sending again, so a lost
-// response never creates a duplicate. A 429 waits for the client's pause
+// response never creates a duplicate. A user found that way must be the
+// one sent (same email, first and last name); otherwise it is somebody
+// else's and Create returns an *ExistingRecordError (ErrConflict) naming
+// its id, never that user. A 429 waits for the client's pause
 // gate and sends again. A duplicate username or email is an error matching
 // ErrConflict.
 func (s *UsersService) Create(ctx context.Context, req *UserCreateRequest) (*User, error) {
@@ -150,6 +153,13 @@ func (s *UsersService) Create(ctx context.Context, req *UserCreateRequest) (*Use
 			return safecreate.Found(s.GetByUsername(ctx, req.Username))
 		},
 		Classify: safecreate.Classify,
+		Mismatch: func(u *User) string {
+			return safecreate.Differences(
+				safecreate.Pair{Name: "email", Sent: req.Email, Found: u.Email, Fold: true},
+				safecreate.Pair{Name: "firstname", Sent: req.Firstname, Found: u.Firstname},
+				safecreate.Pair{Name: "lastname", Sent: req.Lastname, Found: u.Lastname})
+		},
+		ID: func(u *User) string { return u.ID },
 	})
 }
 

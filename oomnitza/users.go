@@ -145,7 +145,10 @@ func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, 
 // needs at least username (usually the email) and role. When the outcome
 // of the POST is unknown (timeout, reset after sending, 5xx), Create looks
 // the user up by username before sending again, so a lost response never
-// creates a duplicate. A value that breaks a unique field is an error
+// creates a duplicate. A user found that way must be the one sent (same
+// email, first and last name); otherwise it is somebody else's and Create
+// returns an *ExistingRecordError (ErrConflict) naming its id, never that
+// user. A value that breaks a unique field is an error
 // matching ErrConflict.
 func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
 	if err := validateRecord(rec, "create user"); err != nil {
@@ -167,6 +170,13 @@ func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
 			return safecreate.Found(s.GetByUsername(ctx, username))
 		},
 		Classify: safecreate.Classify,
+		Mismatch: func(u *User) string {
+			return safecreate.Differences(
+				safecreate.Pair{Name: "email", Sent: recordString(rec, "email"), Found: u.Email, Fold: true},
+				safecreate.Pair{Name: "first_name", Sent: recordString(rec, "first_name"), Found: u.FirstName},
+				safecreate.Pair{Name: "last_name", Sent: recordString(rec, "last_name"), Found: u.LastName})
+		},
+		ID: func(u *User) string { return u.UserID },
 	})
 }
 

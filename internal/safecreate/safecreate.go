@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/jcoom/jcoom/internal/transport"
 )
@@ -39,7 +40,35 @@ type Spec[T any] struct {
 	Lookup func(ctx context.Context) (rec T, found bool, err error)
 	// Classify decides what a failed attempt means.
 	Classify func(error) Outcome
+	// Mismatch compares a record the look-up found with what was sent. It
+	// returns "" when the record is the one this create made, or says how
+	// it differs (e.g. `email "bob@x.io", not "ada@x.io"`): the username
+	// then belongs to somebody else and the create is a conflict, never a
+	// success. Nil accepts any record found.
+	Mismatch func(found T) string
+	// ID names a found record in a conflict error.
+	ID func(T) string
 }
+
+// ExistingRecordError says that a create found, after an ambiguous
+// failure, an existing record with the same key that is not the one it
+// sent: somebody else's record, which the create must not claim. It
+// matches transport.ErrConflict.
+type ExistingRecordError struct {
+	// What names the create, e.g. `jumpcloud: create user "ada"`.
+	What string
+	// ID is the id of the existing record.
+	ID string
+	// Differs says how the existing record differs from what was sent.
+	Differs string
+}
+
+func (e *ExistingRecordError) Error() string {
+	return fmt.Sprintf("%s: conflict: the outcome of the request was unknown, and the look-up found an existing record %s that was not made by this create (%s); it was left alone", e.What, e.ID, e.Differs)
+}
+
+// Is makes the error match transport.ErrConflict.
+func (e *ExistingRecordError) Is(target error) bool { return target == transport.ErrConflict }
 
 // Run sends, and after an ambiguous failure looks up before sending again,
 // so a lost response never creates a duplicate.
@@ -54,6 +83,15 @@ func Run[T any](ctx context.Context, s Spec[T]) (T, error) {
 				return zero, fmt.Errorf("%s: outcome unknown (%w) and the look-up failed: %w", s.What, lastErr, err)
 			}
 			if found {
+				if s.Mismatch != nil {
+					if diff := s.Mismatch(rec); diff != "" {
+						id := ""
+						if s.ID != nil {
+							id = s.ID(rec)
+						}
+						return zero, &ExistingRecordError{What: s.What, ID: id, Differs: diff}
+					}
+				}
 				return rec, nil
 			}
 		}
@@ -97,6 +135,28 @@ func Classify(err error) Outcome {
 		return Ambiguous
 	}
 	return Fail
+}
+
+// Pair is one value a create sent and the value of the record found.
+type Pair struct {
+	Name, Sent, Found string
+	// Fold compares case-insensitively (emails).
+	Fold bool
+}
+
+// Differences says how the record found differs from what was sent, or ""
+// when every sent value agrees. Values are trimmed; an empty sent value is
+// not compared.
+func Differences(pairs ...Pair) string {
+	var diffs []string
+	for _, p := range pairs {
+		sent, found := strings.TrimSpace(p.Sent), strings.TrimSpace(p.Found)
+		if sent == "" || sent == found || p.Fold && strings.EqualFold(sent, found) {
+			continue
+		}
+		diffs = append(diffs, fmt.Sprintf("%s is %q, not %q", p.Name, found, sent))
+	}
+	return strings.Join(diffs, "; ")
 }
 
 // Found adapts a look-up that reports absence as ErrNotFound to Lookup.

@@ -94,3 +94,21 @@ func TestLookupFailureIsReported(t *testing.T) {
 	assert.Contains(t, err.Error(), "outcome unknown")
 	assert.Contains(t, err.Error(), "lookup 500")
 }
+
+func TestFoundRecordThatIsNotOursIsAConflict(t *testing.T) {
+	s := &store{replies: []error{errLost}}
+	spec := s.spec()
+	spec.Mismatch = func(string) string { return Differences(Pair{Name: "email", Sent: "a@x.io", Found: "b@x.io", Fold: true}) }
+	spec.ID = func(string) string { return "id-1" }
+	_, err := Run(t.Context(), spec)
+	var ex *ExistingRecordError
+	require.ErrorAs(t, err, &ex)
+	assert.Equal(t, "id-1", ex.ID)
+	assert.Equal(t, `email is "b@x.io", not "a@x.io"`, ex.Differs)
+	assert.Equal(t, 1, s.sends, "not sent again")
+}
+
+func TestDifferences(t *testing.T) {
+	assert.Equal(t, "", Differences(Pair{Name: "email", Sent: " A@X.io", Found: "a@x.io ", Fold: true}, Pair{Name: "n", Sent: "", Found: "x"}))
+	assert.Equal(t, `n is "b", not "B"`, Differences(Pair{Name: "n", Sent: "B", Found: "b"}))
+}
