@@ -48,7 +48,7 @@ type AdminPage struct {
 // List fetches one page of administrators. Only Limit, Skip, Sort, Fields
 // and Filter of opts are used.
 func (s *AdminsService) List(ctx context.Context, opts *ListOptions) (*AdminPage, error) {
-	q, err := opts.values()
+	q, err := opts.values(adminFilterFields())
 	if err != nil {
 		return nil, err
 	}

@@ -218,7 +218,7 @@ func TestAllIteratorSemantics(t *testing.T) {
 	users := jumpcloudtest.GenerateUsers(250, 1)
 	srv, c := fakeClient(t, []jumpcloudtest.Option{jumpcloudtest.WithUsers(users...)})
 	ctx := t.Context()
-	opts := &jumpcloud.ListOptions{Limit: 20, Filter: jumpcloud.Filters{jumpcloud.Ne("state", "NOPE")}}
+	opts := &jumpcloud.ListOptions{Limit: 20, Filter: jumpcloud.Filters{jumpcloud.Ne("username", "nobody-has-this")}}
 	before := *opts
 
 	t.Run("lazy", func(t *testing.T) {

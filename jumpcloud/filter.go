@@ -1,8 +1,11 @@
 package jumpcloud
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,76 +37,105 @@ func (o Op) valid() bool {
 
 // Filter is one `field:$op:value` condition. Several filters in a
 // ListOptions are ANDed. Build them with Eq, Ne, Gt, Gte, Lt, Lte, In and
-// StartsWith.
+// StartsWith, which take strings (and named string types such as State),
+// booleans, integers, floats, time.Time and Timestamp; any other value
+// (a pointer, nil, a struct) makes the filter invalid, and Validate, List
+// and All report it before anything is sent.
 type Filter struct {
 	Field  string
 	Op     Op
 	Values []string
+
+	err error // a value the builder could not encode
 }
 
 // Filters is a list of filters, sent as repeated `filter` parameters.
 type Filters []Filter
 
+func build(field string, op Op, values ...any) Filter {
+	f := Filter{Field: field, Op: op, Values: make([]string, 0, len(values))}
+	for _, v := range values {
+		s, err := formatValue(v)
+		if err != nil && f.err == nil {
+			f.err = fmt.Errorf("jumpcloud: filter on %q: %w", field, err)
+		}
+		f.Values = append(f.Values, s)
+	}
+	return f
+}
+
 // Eq matches users whose field equals value.
-func Eq(field string, value any) Filter { return Filter{field, OpEq, []string{formatValue(value)}} }
+func Eq(field string, value any) Filter { return build(field, OpEq, value) }
 
 // Ne matches users whose field differs from value.
-func Ne(field string, value any) Filter { return Filter{field, OpNe, []string{formatValue(value)}} }
+func Ne(field string, value any) Filter { return build(field, OpNe, value) }
 
 // Gt matches users whose field is greater than value.
-func Gt(field string, value any) Filter { return Filter{field, OpGt, []string{formatValue(value)}} }
+func Gt(field string, value any) Filter { return build(field, OpGt, value) }
 
 // Gte matches users whose field is greater than or equal to value.
-func Gte(field string, value any) Filter { return Filter{field, OpGte, []string{formatValue(value)}} }
+func Gte(field string, value any) Filter { return build(field, OpGte, value) }
 
 // Lt matches users whose field is less than value.
-func Lt(field string, value any) Filter { return Filter{field, OpLt, []string{formatValue(value)}} }
+func Lt(field string, value any) Filter { return build(field, OpLt, value) }
 
 // Lte matches users whose field is less than or equal to value.
-func Lte(field string, value any) Filter { return Filter{field, OpLte, []string{formatValue(value)}} }
+func Lte(field string, value any) Filter { return build(field, OpLte, value) }
 
 // In matches users whose field equals any of values.
-func In(field string, values ...any) Filter {
-	vs := make([]string, len(values))
-	for i, v := range values {
-		vs[i] = formatValue(v)
-	}
-	return Filter{field, OpIn, vs}
-}
+func In(field string, values ...any) Filter { return build(field, OpIn, values...) }
 
 // StartsWith matches users whose field starts with prefix.
-func StartsWith(field, prefix string) Filter { return Filter{field, OpStartsWith, []string{prefix}} }
+func StartsWith(field, prefix string) Filter { return build(field, OpStartsWith, prefix) }
 
-func formatValue(v any) string {
+func formatValue(v any) (string, error) {
 	switch x := v.(type) {
+	case nil:
+		return "", errors.New("nil is not a filter value; to find users without a value, filter on the empty string")
 	case string:
-		return x
-	case State:
-		return string(x)
+		return x, nil
 	case bool:
-		return strconv.FormatBool(x)
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return strconv.FormatBool(x), nil
 	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
+		return x.UTC().Format(time.RFC3339Nano), nil
 	case Timestamp:
-		return x.UTC().Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return x.String()
+		return x.UTC().Format(time.RFC3339Nano), nil
 	}
-	return fmt.Sprint(v)
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Bool:
+		return strconv.FormatBool(rv.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(rv.Uint(), 10), nil
+	case reflect.Float32, reflect.Float64:
+		f := rv.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return "", fmt.Errorf("%v is not a filter value; want a finite number", f)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case reflect.Pointer:
+		return "", fmt.Errorf("a pointer (%T) is not a filter value; pass the value it points to", v)
+	}
+	return "", fmt.Errorf("%T is not a filter value; want a string, bool, integer, float, time.Time or Timestamp", v)
 }
 
-var filterFieldPattern = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_.\-]*$`)
+var filterFieldPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$`)
 
-// Validate reports a filter that the API would misread.
+// Validate reports a filter that the API would misread: a value the
+// builder could not encode, a field name that is not a plain (dotted)
+// name (a leading '$' would be read as an operator), an unknown operator,
+// or a wrong number of values. List and All also check the field against
+// the fields of the listed type.
 func (f Filter) Validate() error {
+	if f.err != nil {
+		return f.err
+	}
 	if !filterFieldPattern.MatchString(f.Field) {
-		return fmt.Errorf("jumpcloud: filter field %q is not a field name (letters, digits, '_', '.', '-')", f.Field)
+		return fmt.Errorf("jumpcloud: filter field %q is not a field name (letters, digits, '_', '-', dotted paths; no leading '$')", f.Field)
 	}
 	if !f.Op.valid() {
 		return fmt.Errorf("jumpcloud: filter on %q: operator %q is not one of $eq $ne $gt $gte $lt $lte $in $sw", f.Field, f.Op)

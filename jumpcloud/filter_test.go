@@ -86,3 +86,70 @@ func FuzzFilterEncoding(f *testing.F) {
 		}
 	})
 }
+
+func TestFilterValuesAreTyped(t *testing.T) {
+	type department string
+	s := "ada@example.com"
+	ok := []jumpcloud.Filter{
+		jumpcloud.Eq("department", department("IT")),
+		jumpcloud.Eq("unix_uid", uint16(5000)),
+		jumpcloud.Eq("unix_uid", int8(5)),
+		jumpcloud.Gt("badLoginAttempts", float32(2)),
+	}
+	for _, f := range ok {
+		require.NoError(t, f.Validate(), f.String())
+	}
+	assert.Equal(t, "department:$eq:IT", ok[0].String())
+	cases := []struct {
+		f    jumpcloud.Filter
+		want string
+	}{
+		{jumpcloud.Eq("email", &s), `jumpcloud: filter on "email": a pointer (*string) is not a filter value; pass the value it points to`},
+		{jumpcloud.Eq("email", nil), `jumpcloud: filter on "email": nil is not a filter value; to find users without a value, filter on the empty string`},
+		{jumpcloud.Eq("email", struct{}{}), `jumpcloud: filter on "email": struct {} is not a filter value; want a string, bool, integer, float, time.Time or Timestamp`},
+		{jumpcloud.In("email", "a", []string{"b"}), `jumpcloud: filter on "email": []string is not a filter value; want a string, bool, integer, float, time.Time or Timestamp`},
+		{jumpcloud.Eq("$where", "1"), `jumpcloud: filter field "$where" is not a field name (letters, digits, '_', '-', dotted paths; no leading '$')`},
+		{jumpcloud.Eq("$or", "1"), `jumpcloud: filter field "$or" is not a field name (letters, digits, '_', '-', dotted paths; no leading '$')`},
+	}
+	for _, c := range cases {
+		assert.EqualError(t, c.f.Validate(), c.want)
+	}
+}
+
+// Filters that would silently match nobody are refused by List and All,
+// before anything is sent.
+func TestFiltersAreCheckedAgainstTheSchema(t *testing.T) {
+	c, mock := mockClient(t)
+	cases := []struct {
+		f    jumpcloud.Filter
+		want string
+	}{
+		{jumpcloud.Eq("stat", "ACTIVATED"), `jumpcloud: filter on "stat": the systemuser schema has no field "stat" (did you mean "state"?)`},
+		{jumpcloud.Eq("state", "activated"), `jumpcloud: filter on "state": "activated" is not a state; known values: STAGED, ACTIVATED, SUSPENDED (values are case-sensitive) (did you mean "ACTIVATED"?)`},
+		{jumpcloud.In("state", jumpcloud.StateActivated, "GONE"), `jumpcloud: filter on "state": "GONE" is not a state; known values: STAGED, ACTIVATED, SUSPENDED (values are case-sensitive)`},
+		{jumpcloud.Eq("suspended", "yes"), `jumpcloud: filter on "suspended": value "yes" is not true or false`},
+		{jumpcloud.Eq("unix_uid", "many"), `jumpcloud: filter on "unix_uid": value "many" is not an integer`},
+		{jumpcloud.Lt("created", "last week"), `jumpcloud: filter on "created": value "last week" is not a date (RFC3339 or YYYY-MM-DD)`},
+		{jumpcloud.Eq("email.domain", "x"), `jumpcloud: filter on "email.domain": email is not an object, so it has no field "domain"`},
+		{jumpcloud.Eq("mfa", "x"), `jumpcloud: filter on "mfa": mfa is an object or a list; filter on one of its fields, e.g. mfa.<name>`},
+		{jumpcloud.StartsWith("suspended", "t"), `jumpcloud: filter on "suspended": $sw (starts with) needs a text field`},
+	}
+	for _, tc := range cases {
+		_, err := c.Users.List(t.Context(), &jumpcloud.ListOptions{Filter: jumpcloud.Filters{tc.f}})
+		assert.EqualError(t, err, tc.want)
+		for _, err := range c.Users.All(t.Context(), &jumpcloud.ListOptions{Filter: jumpcloud.Filters{tc.f}}) {
+			assert.EqualError(t, err, tc.want)
+		}
+	}
+	_, err := c.Admins.List(t.Context(), &jumpcloud.ListOptions{Filter: jumpcloud.Filters{jumpcloud.Eq("roleNam", "x")}})
+	assert.EqualError(t, err, `jumpcloud: filter on "roleNam": the administrator schema has no field "roleNam" (did you mean "roleName"?)`)
+	assert.Zero(t, mock.GetTotalCallCount(), "nothing was sent")
+
+	// Good filters on nested and dated fields pass.
+	for _, f := range []jumpcloud.Filter{jumpcloud.Eq("mfa.configured", true), jumpcloud.Lte("password_expiration_date", "2021-10-24"),
+		jumpcloud.Eq("attributes.name", "costCenter"), jumpcloud.StartsWith("state", "ACT")} {
+		expect(mock, "GET", "/api/systemusers", 200, `{"totalCount":0,"results":[]}`)
+		_, err := c.Users.List(t.Context(), &jumpcloud.ListOptions{Filter: jumpcloud.Filters{f}})
+		assert.NoError(t, err, f.String())
+	}
+}

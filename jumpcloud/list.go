@@ -32,9 +32,12 @@ type ListOptions struct {
 	Concurrency int `url:"-"`
 }
 
-func (o *ListOptions) values() (url.Values, error) {
+func (o *ListOptions) values(fields *fieldSet) (url.Values, error) {
 	if o == nil {
 		o = &ListOptions{}
+	}
+	if err := fields.checkAll(o.Filter); err != nil {
+		return nil, err
 	}
 	if o.Limit < 0 || o.Limit > MaxLimit {
 		return nil, fmt.Errorf("jumpcloud: ListOptions.Limit is %d; JumpCloud accepts 1 to %d", o.Limit, MaxLimit)

@@ -44,7 +44,7 @@ func userPath(id string, action ...string) (string, error) {
 
 // List fetches one page. See ListOptions for defaults.
 func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, error) {
-	q, err := opts.values()
+	q, err := opts.values(userFilterFields())
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *UsersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Us
 	if len(o.Fields) > 0 && !slices.Contains(o.Fields, "_id") {
 		o.Fields = append(o.Fields, "_id")
 	}
-	if _, err := o.values(); err != nil {
+	if _, err := o.values(userFilterFields()); err != nil {
 		return func(yield func(*User, error) bool) { yield(nil, err) }
 	}
 	return paging.All(ctx, paging.Spec[*User]{
