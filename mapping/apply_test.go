@@ -121,7 +121,7 @@ func TestJumpCloudAllExample(t *testing.T) {
 	m, err := mapping.LoadFile("../examples/mapping/jumpcloud-all.yaml")
 	require.NoError(t, err)
 	labels := map[string]bool{}
-	for _, sf := range mapping.JumpCloudUserFields {
+	for _, sf := range mapping.JumpCloudUserFields() {
 		if !sf.Integration {
 			continue
 		}
@@ -171,7 +171,7 @@ func TestJumpCloudAllExample(t *testing.T) {
 // Oomnitza fake, reads them back and checks Equal.
 func TestEqualAfterRoundTrip(t *testing.T) {
 	srv := oomnitzatest.NewServer(
-		oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField),
+		oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
 		oomnitzatest.WithField(oomnitzatest.FieldSpec{ExternalID: "jc_count", Type: oomnitzatest.TypeInteger}),
 		oomnitzatest.WithField(oomnitzatest.FieldSpec{ExternalID: "jc_ratio", Type: oomnitzatest.TypeDecimal}),
 		oomnitzatest.WithField(oomnitzatest.FieldSpec{ExternalID: "jc_flag", Type: oomnitzatest.TypeBoolean}),

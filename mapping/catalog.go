@@ -29,11 +29,16 @@ func src(label, path string, t SourceType, integration bool) SourceField {
 	return SourceField{Label: label, Path: path, Type: t, Integration: integration}
 }
 
-// JumpCloudUserFields is the source catalog: the 22 fields of Oomnitza's
-// JumpCloud integration under their labels, then every other field of the
-// JumpCloud systemuser schema. Custom attributes are reachable as
-// "attributes.<name>" and nested values by dotted path.
-var JumpCloudUserFields = []SourceField{
+// JumpCloudUserFields returns the source catalog: the 22 fields of
+// Oomnitza's JumpCloud integration under their labels, then every other
+// field of the JumpCloud systemuser schema. Custom attributes are
+// reachable as "attributes.<name>" and nested values by dotted path. The
+// slice is the caller's to keep or change.
+func JumpCloudUserFields() []SourceField { return append([]SourceField(nil), jumpCloudUserFields...) }
+
+// jumpCloudUserFields is the one list of JumpCloud user fields a mapping
+// reads; a test keeps it equal to the jumpcloud.User type.
+var jumpCloudUserFields = []SourceField{
 	src("Account Locked", "account_locked", SourceBool, true),
 	src("Account Locked Date", "account_locked_date", SourceDate, true),
 	src("Activated", "activated", SourceBool, true),
@@ -106,12 +111,12 @@ var JumpCloudUserFields = []SourceField{
 // or object entry (e.g. "attributes.costCenter", "addresses.0.locality")
 // are accepted as strings.
 func sourceByPath(path string) (SourceField, bool) {
-	for _, f := range JumpCloudUserFields {
+	for _, f := range jumpCloudUserFields {
 		if f.Path == path {
 			return f, true
 		}
 	}
-	for _, f := range JumpCloudUserFields {
+	for _, f := range jumpCloudUserFields {
 		if (f.Type == SourceList || f.Type == SourceObject) && len(path) > len(f.Path)+1 && path[:len(f.Path)+1] == f.Path+"." {
 			return SourceField{Label: path, Path: path, Type: SourceString}, true
 		}

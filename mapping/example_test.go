@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/jcoom/jcoom/mapping"
+	"github.com/jcoom/jcoom/oomnitza"
+	jcsync "github.com/jcoom/jcoom/sync"
 )
 
 func ExampleStandard() {
-	schema := mapping.NewSchema(mapping.OomnitzaStandardFields()...)
+	schema := jcsync.SchemaFromFields(oomnitza.StandardUserFields()) // or jcsync.FetchSchema(ctx, oc.Users)
 	schema.Add(mapping.TargetField{ExternalID: "jump_cloud_user_id", Label: "JumpCloud User Id", Unique: true})
 
 	// Without a role the standard mapping is a draft.
@@ -53,7 +55,7 @@ fields:
   - {from: _id, to: jump_cloud_user_id}
   - {from: email, to: [username, email]}
 `))
-	err := m.Validate(mapping.NewSchema(mapping.OomnitzaStandardFields()...))
+	err := m.Validate(jcsync.SchemaFromFields(oomnitza.StandardUserFields()))
 	fmt.Println(err)
 	// Output:
 	// mapping "users" is a draft: 2 problem(s)
@@ -62,8 +64,8 @@ fields:
 }
 
 func ExampleSuggest() {
-	targets := append(mapping.OomnitzaStandardFields(), mapping.TargetField{ExternalID: "jump_cloud_user_id", Label: "JumpCloud User Id", Unique: true})
-	for _, s := range mapping.Suggest(mapping.JumpCloudUserFields, targets)[:8] {
+	targets := append(jcsync.SchemaFromFields(oomnitza.StandardUserFields()).Fields(), mapping.TargetField{ExternalID: "jump_cloud_user_id", Label: "JumpCloud User Id", Unique: true})
+	for _, s := range mapping.Suggest(mapping.JumpCloudUserFields(), targets)[:8] {
 		fmt.Printf("%.2f %s -> %s\n", s.Score, s.Source.Label, s.Target.ExternalID)
 	}
 	// Output:

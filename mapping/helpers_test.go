@@ -1,19 +1,20 @@
 package mapping_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/jcoom/jcoom/jumpcloud"
 	"github.com/jcoom/jcoom/mapping"
+	"github.com/jcoom/jcoom/oomnitza"
+	jcsync "github.com/jcoom/jcoom/sync"
 )
 
 // standardSchema is Oomnitza's standard People fields plus the unique
 // custom field JumpCloud User Id.
 func standardSchema() *mapping.Schema {
-	s := mapping.NewSchema(mapping.OomnitzaStandardFields()...)
+	s := jcsync.SchemaFromFields(oomnitza.StandardUserFields())
 	s.Add(mapping.TargetField{ExternalID: mapping.JumpCloudIDField, Label: "JumpCloud User Id", Type: mapping.TypeString, Unique: true})
 	return s
 }
@@ -36,12 +37,20 @@ func allSchema() *mapping.Schema {
 	return s
 }
 
+// standardTargets is Oomnitza's standard People fields as mapping targets.
+func standardTargets() []mapping.TargetField {
+	return jcsync.SchemaFromFields(oomnitza.StandardUserFields()).Fields()
+}
+
 // toRecord turns a JumpCloud user into the source record a mapping reads.
 func toRecord(t testing.TB, u *jumpcloud.User) mapping.Record {
 	t.Helper()
-	b, err := json.Marshal(u)
+	r, err := u.Record()
 	require.NoError(t, err)
-	var r mapping.Record
-	require.NoError(t, json.Unmarshal(b, &r))
 	return r
+}
+
+// standardSchemaOnly is Oomnitza's standard People fields alone.
+func standardSchemaOnly() *mapping.Schema {
+	return jcsync.SchemaFromFields(oomnitza.StandardUserFields())
 }

@@ -333,8 +333,8 @@ func (d *decoder) transforms(n *yaml.Node, path string) []Transform {
 			}
 			name, arg := it.Content[0].Value, resolve(it.Content[1])
 			t := Transform{Name: name, Args: map[string]any{}}
-			if !contains(Transforms, name) {
-				d.fail(it.Content[0], p, "unknown transform %q; known: %s", name, strings.Join(Transforms, ", "))
+			if !contains(transformNames, name) {
+				d.fail(it.Content[0], p, "unknown transform %q; known: %s", name, strings.Join(transformNames, ", "))
 				continue
 			}
 			if transformArgs(name) == nil {

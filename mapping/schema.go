@@ -40,17 +40,18 @@ type TargetField struct {
 	Type       FieldType
 	Unique     bool
 	Mandatory  bool
+	// ReadOnly marks a field that is not editable (Oomnitza's "Editable"
+	// unchecked; the server sets it itself: user_id, creation_date, ...).
+	// A mapping cannot write it. The zero value is an editable field, so a
+	// schema built by hand needs no flag for the common case.
+	ReadOnly bool
 	// Dropdown lists the allowed values of a dropdown field.
 	Dropdown []string
 }
 
-// Schema is the set of Oomnitza People fields a mapping can write. Build
-// it from oomnitza's Users.Fields (mapping imports no client):
-//
-//	for _, f := range fields {
-//		s.Add(mapping.TargetField{ExternalID: f.ExternalID, Label: f.Label,
-//			Type: mapping.ParseFieldType(f.DataType), Unique: f.Unique, Mandatory: f.Mandatory})
-//	}
+// Schema is the set of Oomnitza People fields a mapping can write. The
+// SDK builds it from an instance's metadata (sync.FetchSchema, or
+// sync.SchemaFromFields over oc.Users.Fields); mapping imports no client.
 type Schema struct {
 	fields []TargetField
 	byID   map[string]int
@@ -99,23 +100,4 @@ func (s *Schema) Fields() []TargetField {
 		return nil
 	}
 	return append([]TargetField(nil), s.fields...)
-}
-
-// OomnitzaStandardFields are Oomnitza's standard People fields, for
-// Suggest and for tests; a real instance's schema comes from its metadata.
-func OomnitzaStandardFields() []TargetField {
-	return []TargetField{
-		{ExternalID: "username", Label: "Username", Type: TypeString, Unique: true, Mandatory: true},
-		{ExternalID: "email", Label: "Email", Type: TypeString, Unique: true},
-		{ExternalID: "first_name", Label: "First Name", Type: TypeString},
-		{ExternalID: "last_name", Label: "Last Name", Type: TypeString},
-		{ExternalID: "full_name", Label: "Full Name", Type: TypeString},
-		{ExternalID: "role", Label: "Role", Type: TypeInteger, Mandatory: true},
-		{ExternalID: "position", Label: "Position", Type: TypeString},
-		{ExternalID: "phone_number", Label: "Phone Number", Type: TypeString},
-		{ExternalID: "address", Label: "Address", Type: TypeString},
-		{ExternalID: "suspended", Label: "Suspended", Type: TypeBoolean},
-		{ExternalID: "external_id", Label: "External ID", Type: TypeString},
-		{ExternalID: "email_subscription", Label: "Email Subscription", Type: TypeBoolean},
-	}
 }

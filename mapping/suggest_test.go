@@ -17,8 +17,8 @@ func pairs(sugs []mapping.Suggestion) map[string]mapping.Suggestion {
 }
 
 func TestSuggestStandard(t *testing.T) {
-	targets := append(mapping.OomnitzaStandardFields(), mapping.TargetField{ExternalID: mapping.JumpCloudIDField, Label: "JumpCloud User Id", Type: mapping.TypeString, Unique: true})
-	sugs := mapping.Suggest(mapping.JumpCloudUserFields, targets)
+	targets := append(standardTargets(), mapping.TargetField{ExternalID: mapping.JumpCloudIDField, Label: "JumpCloud User Id", Type: mapping.TypeString, Unique: true})
+	sugs := mapping.Suggest(mapping.JumpCloudUserFields(), targets)
 	got := pairs(sugs)
 	for _, want := range []string{"email->email", "email->username", "firstname->first_name", "lastname->last_name",
 		"jobTitle->position", "suspended->suspended", "displayname->full_name", "_id->jump_cloud_user_id"} {
@@ -34,7 +34,7 @@ func TestSuggestStandard(t *testing.T) {
 		assert.GreaterOrEqual(t, sugs[i-1].Score, sugs[i].Score, "ranked best first")
 	}
 
-	without := pairs(mapping.Suggest(mapping.JumpCloudUserFields, mapping.OomnitzaStandardFields()))
+	without := pairs(mapping.Suggest(mapping.JumpCloudUserFields(), standardTargets()))
 	_, ok := without["_id->jump_cloud_user_id"]
 	assert.False(t, ok, "no JumpCloud id suggestion when the field does not exist")
 }
@@ -46,7 +46,7 @@ func TestSuggestNeverPairsIncompatibleTypes(t *testing.T) {
 		{ExternalID: "unix_uid", Label: "Unix UID", Type: mapping.TypeBoolean},
 		{ExternalID: "jc_created", Label: "Created", Type: mapping.TypeDateTime},
 	}
-	got := pairs(mapping.Suggest(mapping.JumpCloudUserFields, targets))
+	got := pairs(mapping.Suggest(mapping.JumpCloudUserFields(), targets))
 	for _, bad := range []string{"suspended->suspended", "created->created", "unix_uid->unix_uid"} {
 		_, ok := got[bad]
 		assert.False(t, ok, bad)

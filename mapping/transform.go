@@ -10,8 +10,10 @@ import (
 	"unicode/utf8"
 )
 
-// Transforms lists the transform names a mapping can use.
-var Transforms = []string{"trim", "lower", "upper", "title", "split_email", "first_word", "last_word",
+// TransformNames returns the names of the transforms a mapping can use.
+func TransformNames() []string { return append([]string(nil), transformNames...) }
+
+var transformNames = []string{"trim", "lower", "upper", "title", "split_email", "first_word", "last_word",
 	"epoch", "date", "yes_no", "map", "regex_replace", "default", "lookup"}
 
 // step is a compiled transform.
@@ -193,7 +195,7 @@ func compileTransform(t Transform, lookups map[string]Lookup) (step, error) {
 			return def, nil
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown transform %q; known: %s", t.Name, strings.Join(Transforms, ", "))
+	return nil, fmt.Errorf("unknown transform %q; known: %s", t.Name, strings.Join(transformNames, ", "))
 }
 
 // checkTransform validates a transform without needing lookups.

@@ -192,7 +192,7 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 		sf, ok := sourceByPath(f.From)
 		if !ok {
 			v.add(rule+".from", fmt.Sprintf("%q is not a JumpCloud user field", f.From),
-				"use a path from mapping.JumpCloudUserFields (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential")
+				"use a path from mapping.JumpCloudUserFields() (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential")
 		}
 		srcType = sf.Type
 	}
@@ -203,7 +203,7 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 	}
 	for j, t := range f.Transform {
 		if err := checkTransform(t); err != nil {
-			v.add(fmt.Sprintf("%s.transform[%d]", rule, j), err.Error(), "use one of: "+strings.Join(Transforms, ", "))
+			v.add(fmt.Sprintf("%s.transform[%d]", rule, j), err.Error(), "use one of: "+strings.Join(transformNames, ", "))
 		}
 	}
 	if len(f.To) == 0 {

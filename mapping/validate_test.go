@@ -36,7 +36,7 @@ func TestStandardIsADraftUntilARoleIsChosen(t *testing.T) {
 }
 
 func TestMissingJumpCloudIDFieldSaysWhatToCreate(t *testing.T) {
-	s := mapping.NewSchema(mapping.OomnitzaStandardFields()...)
+	s := standardSchemaOnly()
 	issues := issuesOf(t, mapping.Standard().WithRole(25), s)
 	assert.Equal(t, []mapping.Issue{
 		{Rule: "fields[0].to", Problem: `Oomnitza has no field "jump_cloud_user_id"`,
@@ -94,7 +94,7 @@ func TestDraftRules(t *testing.T) {
 		{"expression does not compile", func(m *mapping.Mapping) { m.Fields[4] = mapping.Field{Expr: `firstname + `, To: []string{"full_name"}} }, []mapping.Issue{
 			{"fields[4].expr", "the expression does not compile: unexpected token EOF (1:12) | firstname + | ...........^", `fix the expr-lang expression, e.g. firstname + " " + lastname`}}},
 		{"unknown source path", func(m *mapping.Mapping) { m.Fields[5].From = "job_title" }, []mapping.Issue{
-			{"fields[5].from", `"job_title" is not a JumpCloud user field`, "use a path from mapping.JumpCloudUserFields (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential"}}},
+			{"fields[5].from", `"job_title" is not a JumpCloud user field`, "use a path from mapping.JumpCloudUserFields() (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential"}}},
 		{"no source", func(m *mapping.Mapping) { m.Fields[5].From = "" }, []mapping.Issue{
 			{"fields[5]", "the rule has no source", "set one of from (a JumpCloud field), value (a constant) or expr (an expression)"}}},
 		{"two sources", func(m *mapping.Mapping) { m.Fields[5].Value = "x" }, []mapping.Issue{

@@ -13,7 +13,7 @@ import (
 
 func seed(b *testing.B, n int) *oomnitzatest.Server {
 	b.Helper()
-	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField))
+	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()))
 	for i := range n {
 		if _, err := srv.AddRecord(oomnitza.Record{
 			"username": fmt.Sprintf("user%06d@example.com", i), "email": fmt.Sprintf("user%06d@example.com", i),

@@ -27,7 +27,7 @@ func fakeClient(t *testing.T, srvOpts []oomnitzatest.Option, opts ...oomnitza.Op
 }
 
 func withJC() []oomnitzatest.Option {
-	return []oomnitzatest.Option{oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField),
+	return []oomnitzatest.Option{oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
 		oomnitzatest.WithField(oomnitzatest.FieldSpec{ExternalID: "cost_center", Label: "Cost Center", Type: oomnitzatest.TypeInteger}),
 		oomnitzatest.WithField(oomnitzatest.FieldSpec{ExternalID: "department", Label: "Department", Type: oomnitzatest.TypeString, Dropdown: []string{"IT", "Sales"}}),
 		oomnitzatest.WithField(oomnitzatest.FieldSpec{ExternalID: "start_date", Label: "Start Date", Type: oomnitzatest.TypeDate}),

@@ -20,7 +20,7 @@ func ExampleNewClient() {
 }
 
 func ExampleUsersService_Create() {
-	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField))
+	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()))
 	defer srv.Close()
 	oc, _ := srv.Client()
 	ctx := context.Background()
@@ -63,7 +63,7 @@ func ExampleUsersService_All() {
 }
 
 func ExampleUsersService_Fields() {
-	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField))
+	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()))
 	defer srv.Close()
 	oc, _ := srv.Client()
 	fields, err := oc.Users.Fields(context.Background())

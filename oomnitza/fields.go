@@ -118,3 +118,51 @@ func (s *UsersService) Fields(ctx context.Context) ([]Field, error) {
 	slices.SortFunc(out, func(a, b Field) int { return strings.Compare(a.ExternalID, b.ExternalID) })
 	return out, nil
 }
+
+// The data types StandardUserFields reports, as the metadata endpoint
+// spells them. Instances may spell types differently; mapping's
+// ParseFieldType reads the common variants.
+const (
+	DataTypeString   = "string"
+	DataTypeText     = "text"
+	DataTypeInteger  = "integer"
+	DataTypeDecimal  = "decimal"
+	DataTypeBoolean  = "boolean"
+	DataTypeDate     = "date"
+	DataTypeDateTime = "datetime"
+)
+
+// StandardUserFields returns the standard fields of an Oomnitza People
+// record (the v3 User schema): the one list the client type User, the
+// fake oomnitzatest and the SDK's mapping schema are built from and
+// tested against. A real instance's fields, custom ones included, come
+// from Users.Fields.
+func StandardUserFields() []Field {
+	f := func(id, label, typ string, editable, unique, mandatory bool) Field {
+		return Field{ExternalID: id, Label: label, DataType: typ, Editable: editable, Unique: unique, Mandatory: mandatory}
+	}
+	const rw, ro = true, false
+	return []Field{
+		f("user_id", "User ID", DataTypeString, ro, true, false),
+		f("uid", "UID", DataTypeInteger, ro, false, false),
+		f("username", "Username", DataTypeString, rw, true, true),
+		f("email", "Email", DataTypeString, rw, true, false),
+		f("first_name", "First Name", DataTypeString, rw, false, false),
+		f("last_name", "Last Name", DataTypeString, rw, false, false),
+		f("full_name", "Full Name", DataTypeString, rw, false, false),
+		f("role", "Role", DataTypeInteger, rw, false, true),
+		f("position", "Position", DataTypeString, rw, false, false),
+		f("phone_number", "Phone Number", DataTypeString, rw, false, false),
+		f("address", "Address", DataTypeText, rw, false, false),
+		f("suspended", "Suspended", DataTypeBoolean, rw, false, false),
+		f("external_id", "External ID", DataTypeString, rw, false, false),
+		f("email_subscription", "Email Subscription", DataTypeBoolean, rw, false, false),
+		f("version", "Version", DataTypeString, ro, false, false),
+		f("deleted", "Deleted", DataTypeString, ro, false, false),
+		f("creation_date", "Creation Date", DataTypeDateTime, ro, false, false),
+		f("change_date", "Change Date", DataTypeDateTime, ro, false, false),
+		f("last_login_date", "Last Login Date", DataTypeDateTime, ro, false, false),
+		f("created_by", "Created By", DataTypeString, ro, false, false),
+		f("changed_by", "Changed By", DataTypeString, ro, false, false),
+	}
+}

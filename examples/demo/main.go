@@ -172,7 +172,7 @@ func printCalls(out io.Writer, api string, calls map[string]int) {
 func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error {
 	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
 	srv := oomnitzatest.NewServer(
-		oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField),
+		oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
 		oomnitzatest.WithLatency(time.Millisecond),
 		oomnitzatest.WithFaults(0.05, 11, oomnitzatest.Fault502, oomnitzatest.Fault503),
 	)
@@ -204,7 +204,7 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 			Unique: f.Unique, Mandatory: f.Mandatory})
 	}
 	say("\n9. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
-	for _, sg := range mapping.Suggest(mapping.JumpCloudUserFields, schema.Fields()) {
+	for _, sg := range mapping.Suggest(mapping.JumpCloudUserFields(), schema.Fields()) {
 		if sg.Score >= 0.9 {
 			say("    %.2f  %-12s -> %-20s %s", sg.Score, sg.Source.Label, sg.Target.ExternalID, sg.Reason)
 		}
@@ -327,4 +327,3 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 }
 
 // toRecord turns a JumpCloud user into the record a mapping reads.
-

@@ -98,7 +98,9 @@ func TestLookupFailureIsReported(t *testing.T) {
 func TestFoundRecordThatIsNotOursIsAConflict(t *testing.T) {
 	s := &store{replies: []error{errLost}}
 	spec := s.spec()
-	spec.Mismatch = func(string) string { return Differences(Pair{Name: "email", Sent: "a@x.io", Found: "b@x.io", Fold: true}) }
+	spec.Mismatch = func(string) string {
+		return Differences(Pair{Name: "email", Sent: "a@x.io", Found: "b@x.io", Fold: true})
+	}
 	spec.ID = func(string) string { return "id-1" }
 	_, err := Run(t.Context(), spec)
 	var ex *ExistingRecordError

@@ -14,7 +14,7 @@
 //
 // # Use
 //
-//	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField))
+//	srv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()))
 //	defer srv.Close()
 //	oc, err := srv.Client()
 //

@@ -12,7 +12,7 @@ import (
 
 func testLookup() func(string) *FieldSpec {
 	fields := map[string]*FieldSpec{}
-	for _, f := range standardFields() {
+	for _, f := range StandardFields() {
 		f := f
 		fields[f.ExternalID] = &f
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jcoom/jcoom/oomnitza"
 )
 
 // FieldType is the data type of a fake People field.
@@ -39,34 +41,23 @@ type FieldSpec struct {
 	Dropdown []string
 }
 
-// JumpCloudUserIDField is the unique custom field "JumpCloud User Id"
-// (external id jump_cloud_user_id) that Oomnitza's JumpCloud presets read.
-var JumpCloudUserIDField = FieldSpec{ExternalID: "jump_cloud_user_id", Label: "JumpCloud User Id", Type: TypeString, Unique: true}
+// JumpCloudUserIDField returns the unique custom field "JumpCloud User
+// Id" (external id jump_cloud_user_id) that Oomnitza's JumpCloud presets
+// read.
+func JumpCloudUserIDField() FieldSpec {
+	return FieldSpec{ExternalID: "jump_cloud_user_id", Label: "JumpCloud User Id", Type: TypeString, Unique: true}
+}
 
-func standardFields() []FieldSpec {
-	return []FieldSpec{
-		{ExternalID: "user_id", Label: "User ID", Type: TypeString, Unique: true, ReadOnly: true},
-		{ExternalID: "uid", Label: "UID", Type: TypeInteger, ReadOnly: true},
-		{ExternalID: "username", Label: "Username", Type: TypeString, Unique: true, Mandatory: true},
-		{ExternalID: "email", Label: "Email", Type: TypeString, Unique: true},
-		{ExternalID: "first_name", Label: "First Name", Type: TypeString},
-		{ExternalID: "last_name", Label: "Last Name", Type: TypeString},
-		{ExternalID: "full_name", Label: "Full Name", Type: TypeString},
-		{ExternalID: "role", Label: "Role", Type: TypeInteger, Mandatory: true},
-		{ExternalID: "position", Label: "Position", Type: TypeString},
-		{ExternalID: "phone_number", Label: "Phone Number", Type: TypeString},
-		{ExternalID: "address", Label: "Address", Type: TypeText},
-		{ExternalID: "suspended", Label: "Suspended", Type: TypeBoolean},
-		{ExternalID: "external_id", Label: "External ID", Type: TypeString},
-		{ExternalID: "email_subscription", Label: "Email Subscription", Type: TypeBoolean},
-		{ExternalID: "version", Label: "Version", Type: TypeString, ReadOnly: true},
-		{ExternalID: "deleted", Label: "Deleted", Type: TypeString, ReadOnly: true},
-		{ExternalID: "creation_date", Label: "Creation Date", Type: TypeDateTime, ReadOnly: true},
-		{ExternalID: "change_date", Label: "Change Date", Type: TypeDateTime, ReadOnly: true},
-		{ExternalID: "last_login_date", Label: "Last Login Date", Type: TypeDateTime, ReadOnly: true},
-		{ExternalID: "created_by", Label: "Created By", Type: TypeString, ReadOnly: true},
-		{ExternalID: "changed_by", Label: "Changed By", Type: TypeString, ReadOnly: true},
+// StandardFields returns the standard People fields the fake serves, built
+// from oomnitza.StandardUserFields so the fake and the client cannot drift.
+func StandardFields() []FieldSpec {
+	std := oomnitza.StandardUserFields()
+	out := make([]FieldSpec, len(std))
+	for i, f := range std {
+		out[i] = FieldSpec{ExternalID: f.ExternalID, Label: f.Label, Type: FieldType(f.DataType),
+			Unique: f.Unique, Mandatory: f.Mandatory, ReadOnly: !f.Editable}
 	}
+	return out
 }
 
 // convert checks a written value against the field's type and returns the

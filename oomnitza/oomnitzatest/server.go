@@ -119,7 +119,7 @@ func NewServer(opts ...Option) *Server {
 	s.plumbing = fakehttp.New(fakehttp.Hooks{Admit: s.admit, WriteError: func(w http.ResponseWriter, code int) {
 		writeErrors(w, code, http.StatusText(code))
 	}})
-	for _, f := range standardFields() {
+	for _, f := range StandardFields() {
 		f := f
 		s.addField(&f)
 	}
