@@ -136,8 +136,8 @@ func TestJumpCloudAllExample(t *testing.T) {
 	// Without the custom fields, Validate says what to create.
 	err = m.Validate(standardSchema())
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `fields[7].to: Oomnitza has no field "jumpcloud_account_locked" (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "Jumpcloud Account Locked" of type Checkbox`)
-	assert.Contains(t, err.Error(), `"jumpcloud_connector_sync_time" (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "Jumpcloud Connector Sync Time" of type DateTime`)
+	assert.Contains(t, err.Error(), `../examples/mapping/jumpcloud-all.yaml:23:32: fields[7].to (account_locked -> jumpcloud_account_locked): target field "jumpcloud_account_locked" does not exist in Oomnitza (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "Jumpcloud Account Locked" of type Checkbox`)
+	assert.Contains(t, err.Error(), `"jumpcloud_connector_sync_time" does not exist in Oomnitza (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "Jumpcloud Connector Sync Time" of type DateTime`)
 
 	users := jumpcloudtest.GenerateUsers(50, 9)
 	emails := map[string]string{}

@@ -107,6 +107,24 @@ var jumpCloudUserFields = []SourceField{
 	src("Username", "username", SourceString, false),
 }
 
+// sourcePaths lists the catalog's paths, for did-you-mean hints.
+func sourcePaths() []string {
+	out := make([]string, len(jumpCloudUserFields))
+	for i, f := range jumpCloudUserFields {
+		out[i] = f.Path
+	}
+	return out
+}
+
+// sourceEnum returns the only values a source field takes, when JumpCloud
+// documents them.
+func sourceEnum(path string) []string {
+	if path == "state" {
+		return []string{"STAGED", "ACTIVATED", "SUSPENDED"}
+	}
+	return nil
+}
+
 // sourceByPath finds a catalog entry by path; dotted paths below a list
 // or object entry (e.g. "attributes.costCenter", "addresses.0.locality")
 // are accepted as strings.

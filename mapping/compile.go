@@ -118,14 +118,7 @@ func (m *Mapping) Compile(schema *Schema, opts ...CompileOption) (*Compiled, err
 }
 
 func describeRule(i int, f Field) string {
-	src := f.From
-	switch {
-	case f.Expr != "":
-		src = "expr"
-	case f.Value != nil:
-		src = "value"
-	}
-	return fmt.Sprintf("fields[%d] (%s -> %s)", i, src, strings.Join(f.To, ", "))
+	return fmt.Sprintf("fields[%d] (%s)", i, ruleName(f))
 }
 
 func compileRule(i int, f Field, schema *Schema, lookups map[string]Lookup) (rule, error) {

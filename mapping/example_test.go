@@ -44,7 +44,7 @@ fields:
 	fmt.Println(err)
 	// Output:
 	// mapping: 3:7: role: expected an Oomnitza role id (an integer), got the string "admin"
-	// 5:19: fields[0].too: unknown key "too"; expected one of from, value, expr, to, transform, default, required
+	// 5:19: fields[0].too: unknown key "too" (did you mean "to"?); expected one of from, value, expr, to, transform, default, required
 }
 
 func ExampleMapping_Validate() {
@@ -59,8 +59,8 @@ fields:
 	fmt.Println(err)
 	// Output:
 	// mapping "users" is a draft: 2 problem(s)
-	//   - fields[0].to: Oomnitza has no field "jump_cloud_user_id" (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "JumpCloud User Id" of type Short Text, with Unique checked (sync keys must be unique) whose external id is jump_cloud_user_id; Oomnitza's API cannot create fields)
-	//   - sync_keys[0]: sync key "jump_cloud_user_id" does not exist in Oomnitza (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "JumpCloud User Id" of type Short Text, with Unique checked (sync keys must be unique) whose external id is jump_cloud_user_id; Oomnitza's API cannot create fields)
+	//   - 5:21: fields[0].to (_id -> jump_cloud_user_id): target field "jump_cloud_user_id" does not exist in Oomnitza (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "JumpCloud User Id" of type Short Text, with Unique checked (sync keys must be unique) whose external id is jump_cloud_user_id; Oomnitza's API cannot create fields)
+	//   - 2:13: sync_keys[0] (jump_cloud_user_id): sync key "jump_cloud_user_id" does not exist in Oomnitza (fix: in Oomnitza, open Configuration > Data Model > People and add a custom field labelled "JumpCloud User Id" of type Short Text, with Unique checked (sync keys must be unique) whose external id is jump_cloud_user_id; Oomnitza's API cannot create fields)
 }
 
 func ExampleSuggest() {

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/jcoom/jcoom/internal/nearest"
 )
 
 // maxFileSize bounds what Load reads.
@@ -73,6 +75,9 @@ func LoadFile(path string) (*Mapping, error) {
 	if errors.As(err, &le) {
 		le.File = path
 	}
+	if m != nil && m.origin != nil {
+		m.origin.file = path
+	}
 	return m, err
 }
 
@@ -95,11 +100,12 @@ func Load(r io.Reader) (*Mapping, error) {
 		}
 		return nil, &LoadError{Problems: []Problem{syntaxProblem(err)}}
 	}
-	d := &decoder{}
+	d := &decoder{pos: map[string][2]int{}}
 	m := d.mapping(&doc)
 	if len(d.problems) > 0 {
 		return nil, &LoadError{Problems: d.problems}
 	}
+	m.origin = &origin{pos: d.pos}
 	return m, nil
 }
 
@@ -117,7 +123,17 @@ func syntaxProblem(err error) Problem {
 	return p
 }
 
-type decoder struct{ problems []Problem }
+type decoder struct {
+	problems []Problem
+	pos      map[string][2]int
+}
+
+// at records where the value at path is, for validation issues.
+func (d *decoder) at(path string, n *yaml.Node) {
+	if d.pos != nil && n != nil && n.Line > 0 {
+		d.pos[path] = [2]int{n.Line, n.Column}
+	}
+}
 
 func (d *decoder) fail(n *yaml.Node, path, format string, a ...any) {
 	p := Problem{Path: path, Msg: fmt.Sprintf(format, a...)}
@@ -174,8 +190,9 @@ func (d *decoder) entries(n *yaml.Node, path string, known []string, fn func(key
 			continue
 		}
 		seen[key] = k
+		d.at(join(path, key), v)
 		if !contains(known, key) {
-			d.fail(k, join(path, key), "unknown key %q; expected one of %s", key, strings.Join(known, ", "))
+			d.fail(k, join(path, key), "unknown key %q%s; expected one of %s", key, nearest.Hint(key, known), strings.Join(known, ", "))
 			continue
 		}
 		fn(key, k, v)
@@ -217,7 +234,9 @@ func (d *decoder) strs(n *yaml.Node, path string) []string {
 	}
 	out := make([]string, 0, len(n.Content))
 	for i, c := range n.Content {
-		out = append(out, d.str(resolve(c), fmt.Sprintf("%s[%d]", path, i)))
+		p := fmt.Sprintf("%s[%d]", path, i)
+		d.at(p, c)
+		out = append(out, d.str(resolve(c), p))
 	}
 	return out
 }
@@ -271,7 +290,9 @@ func (d *decoder) mapping(doc *yaml.Node) *Mapping {
 				return
 			}
 			for i, fn := range v.Content {
-				m.Fields = append(m.Fields, d.field(resolve(fn), fmt.Sprintf("fields[%d]", i)))
+				p := fmt.Sprintf("fields[%d]", i)
+				d.at(p, fn)
+				m.Fields = append(m.Fields, d.field(resolve(fn), p))
 			}
 		}
 	})
@@ -323,6 +344,7 @@ func (d *decoder) transforms(n *yaml.Node, path string) []Transform {
 		if n.Kind == yaml.SequenceNode {
 			p = fmt.Sprintf("%s[%d]", path, i)
 		}
+		d.at(p, it)
 		switch it.Kind {
 		case yaml.ScalarNode:
 			out = append(out, Transform{Name: d.str(it, p)})
@@ -334,7 +356,11 @@ func (d *decoder) transforms(n *yaml.Node, path string) []Transform {
 			name, arg := it.Content[0].Value, resolve(it.Content[1])
 			t := Transform{Name: name, Args: map[string]any{}}
 			if !contains(transformNames, name) {
-				d.fail(it.Content[0], p, "unknown transform %q; known: %s", name, strings.Join(transformNames, ", "))
+				if hint := nearest.Hint(name, transformNames); hint != "" {
+					d.fail(it.Content[0], p, "unknown transform %q%s", name, hint)
+				} else {
+					d.fail(it.Content[0], p, "unknown transform %q; known: %s", name, strings.Join(transformNames, ", "))
+				}
 				continue
 			}
 			if transformArgs(name) == nil {

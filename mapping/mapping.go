@@ -67,6 +67,16 @@ type Mapping struct {
 	Filter string
 	// Fields are the field rules.
 	Fields []Field
+
+	// origin is where Load found the mapping: its file and the line and
+	// column of each setting, so validation issues can point at them.
+	origin *origin
+}
+
+// origin locates a loaded mapping's settings.
+type origin struct {
+	file string
+	pos  map[string][2]int // rule path ("fields[3].to") -> line, column
 }
 
 // Field is one rule: a source (From, Value or Expr), transforms, and one

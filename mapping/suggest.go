@@ -96,7 +96,7 @@ func Suggest(source []SourceField, target []TargetField) []Suggestion {
 			if t.Type == "" {
 				t.Type = TypeString
 			}
-			if !compatible(s.Type, t.Type) {
+			if !compatible(s.Type, sourceEnum(s.Path), t.Type) || t.ReadOnly {
 				continue
 			}
 			tNames := []string{t.ExternalID, t.Label}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr"
+
+	"github.com/jcoom/jcoom/internal/nearest"
 )
 
 // Issue is one reason a mapping is a draft.
@@ -17,14 +19,34 @@ type Issue struct {
 	Problem string
 	// Fix says what to do.
 	Fix string
+	// Field names what the problem belongs to: a field rule as
+	// "jobTitle -> position", a sync key, or a setting ("role").
+	Field string
+	// File, Line and Column locate the rule in the file the mapping was
+	// loaded from (empty and 0 for a mapping built in Go).
+	File         string
+	Line, Column int
 }
 
 func (i Issue) String() string {
-	s := i.Rule + ": " + i.Problem
-	if i.Fix != "" {
-		s += " (fix: " + i.Fix + ")"
+	var b strings.Builder
+	if i.File != "" {
+		b.WriteString(i.File + ":")
 	}
-	return s
+	if i.Line > 0 {
+		fmt.Fprintf(&b, "%d:%d: ", i.Line, i.Column)
+	} else if i.File != "" {
+		b.WriteString(" ")
+	}
+	b.WriteString(i.Rule)
+	if i.Field != "" && i.Field != i.Rule {
+		b.WriteString(" (" + i.Field + ")")
+	}
+	b.WriteString(": " + i.Problem)
+	if i.Fix != "" {
+		b.WriteString(" (fix: " + i.Fix + ")")
+	}
+	return b.String()
 }
 
 // ValidationError lists every reason a mapping is a draft. A draft cannot run.
@@ -96,10 +118,89 @@ type validation struct {
 	m      *Mapping
 	schema *Schema
 	issues []Issue
+	about  string // what the issues being added belong to
 }
 
 func (v *validation) add(rule, problem, fix string) {
-	v.issues = append(v.issues, Issue{Rule: rule, Problem: problem, Fix: fix})
+	is := Issue{Rule: rule, Problem: problem, Fix: fix, Field: v.about}
+	if is.Field == "" {
+		is.Field, _, _ = strings.Cut(rule, "[")
+	}
+	if o := v.m.origin; o != nil {
+		is.File = o.file
+		// The most precise position known: the rule, else its parents.
+		for p := rule; p != ""; p = parentRule(p) {
+			if lc, ok := o.pos[p]; ok {
+				is.Line, is.Column = lc[0], lc[1]
+				break
+			}
+		}
+	}
+	v.issues = append(v.issues, is)
+}
+
+// parentRule strips the last segment: fields[3].to[1] -> fields[3].to -> fields[3] -> fields.
+func parentRule(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i <= 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// ruleName names a field rule as a person reads it: "jobTitle -> position".
+func ruleName(f Field) string {
+	src := f.From
+	switch {
+	case f.Expr != "":
+		src = "expr"
+	case f.Value != nil:
+		src = "value"
+	case src == "":
+		src = "(no source)"
+	}
+	to := strings.Join(f.To, ", ")
+	if to == "" {
+		to = "(no target)"
+	}
+	return src + " -> " + to
+}
+
+// schemaIDs lists the schema's external ids, for did-you-mean hints.
+func (v *validation) schemaIDs() []string {
+	var ids []string
+	for _, f := range v.schema.Fields() {
+		ids = append(ids, f.ExternalID)
+	}
+	return ids
+}
+
+// nearTarget finds an existing field the user probably meant: the nearest
+// external id, or a field whose label is the one the missing id implies
+// (jumpcloud_user_id -> "Jumpcloud User Id" ~ "JumpCloud User Id").
+func (v *validation) nearTarget(id string) (TargetField, bool) {
+	want := strings.ToLower(labelFor(id))
+	for _, f := range v.schema.Fields() {
+		if strings.ToLower(f.Label) == want || strings.ToLower(strings.ReplaceAll(f.Label, " ", "")) == strings.ReplaceAll(want, " ", "") {
+			return f, true
+		}
+	}
+	if near, ok := nearest.Name(id, v.schemaIDs()); ok {
+		return v.schema.Field(near)
+	}
+	return TargetField{}, false
+}
+
+// missingTarget reports a target or sync key the schema lacks: a likely
+// typo points at the existing field; otherwise the fix says what to
+// create in Oomnitza.
+func (v *validation) missingTarget(rule, what, id string, t FieldType, unique bool) {
+	if near, ok := v.nearTarget(id); ok {
+		v.add(rule, fmt.Sprintf("%s %q does not exist in Oomnitza (did you mean %q, labelled %q?)", what, id, near.ExternalID, near.Label),
+			fmt.Sprintf("use %s, or create the field in Oomnitza if %s is really a different one", near.ExternalID, id))
+		return
+	}
+	v.add(rule, fmt.Sprintf("%s %q does not exist in Oomnitza", what, id), createFix(id, t, unique))
 }
 
 func (v *validation) run() {
@@ -149,6 +250,7 @@ func (v *validation) run() {
 	seen := map[string]bool{}
 	for i, k := range m.SyncKeys {
 		rule := fmt.Sprintf("sync_keys[%d]", i)
+		v.about = k
 		if seen[k] {
 			v.add(rule, fmt.Sprintf("sync key %q is listed twice", k), "list each key once")
 			continue
@@ -164,8 +266,7 @@ func (v *validation) run() {
 		tf, ok := v.schema.Field(k)
 		switch {
 		case !ok:
-			t := targetType[k]
-			v.add(rule, fmt.Sprintf("sync key %q does not exist in Oomnitza", k), createFix(k, t, true))
+			v.missingTarget(rule, "sync key", k, targetType[k], true)
 		case !tf.Unique:
 			v.add(rule, fmt.Sprintf("sync key %q (%s) is not a unique field in Oomnitza", k, tf.Label),
 				fmt.Sprintf("check Unique on the field %q in Oomnitza, or choose a unique field as sync key", tf.Label))
@@ -175,6 +276,8 @@ func (v *validation) run() {
 
 func (v *validation) field(i int, f Field, targets map[string]string, targetType map[string]FieldType) {
 	rule := fmt.Sprintf("fields[%d]", i)
+	v.about = ruleName(f)
+	defer func() { v.about = "" }()
 	sources := 0
 	for _, set := range []bool{f.From != "", f.Value != nil, f.Expr != ""} {
 		if set {
@@ -191,8 +294,13 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 	if f.From != "" {
 		sf, ok := sourceByPath(f.From)
 		if !ok {
-			v.add(rule+".from", fmt.Sprintf("%q is not a JumpCloud user field", f.From),
-				"use a path from mapping.JumpCloudUserFields() (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential")
+			if near, ok := nearest.Name(f.From, sourcePaths()); ok {
+				v.add(rule+".from", fmt.Sprintf("%q is not a JumpCloud user field (did you mean %q?)", f.From, near),
+					"use "+near)
+			} else {
+				v.add(rule+".from", fmt.Sprintf("%q is not a JumpCloud user field", f.From),
+					"use a path from mapping.JumpCloudUserFields() (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential")
+			}
 		}
 		srcType = sf.Type
 	}
@@ -202,8 +310,24 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 		}
 	}
 	for j, t := range f.Transform {
+		trule := fmt.Sprintf("%s.transform[%d]", rule, j)
+		if len(f.Transform) == 1 && v.m.origin != nil {
+			if _, ok := v.m.origin.pos[rule+".transform"]; ok {
+				if _, ok := v.m.origin.pos[trule]; !ok {
+					trule = rule + ".transform" // written as a single name
+				}
+			}
+		}
+		if !contains(transformNames, t.Name) {
+			if near, ok := nearest.Name(t.Name, transformNames); ok {
+				v.add(trule, fmt.Sprintf("unknown transform %q (did you mean %q?)", t.Name, near), "use "+near)
+			} else {
+				v.add(trule, fmt.Sprintf("unknown transform %q", t.Name), "use one of: "+strings.Join(transformNames, ", "))
+			}
+			continue
+		}
 		if err := checkTransform(t); err != nil {
-			v.add(fmt.Sprintf("%s.transform[%d]", rule, j), err.Error(), "use one of: "+strings.Join(transformNames, ", "))
+			v.add(trule, err.Error(), "correct the arguments of "+t.Name)
 		}
 	}
 	if len(f.To) == 0 {
@@ -230,11 +354,16 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 		}
 		tf, ok := v.schema.Field(to)
 		if !ok {
-			v.add(trule, fmt.Sprintf("Oomnitza has no field %q", to), createFix(to, guess, slices.Contains(v.m.SyncKeys, to)))
+			v.missingTarget(trule, "target field", to, guess, slices.Contains(v.m.SyncKeys, to))
 			continue
 		}
-		if len(f.Transform) == 0 && f.Expr == "" && !compatible(srcType, tf.Type) {
-			v.add(trule, fmt.Sprintf("%s is %s in JumpCloud but %s (%s) is %s in Oomnitza", f.From, srcType, to, tf.Label, tf.Type),
+		if tf.ReadOnly {
+			v.add(trule, fmt.Sprintf("%s (%s) is not editable in Oomnitza: the server sets it and ignores writes, so every run would try to change it again", to, tf.Label),
+				"map the value to an editable field (create a custom field if needed), or drop the rule")
+			continue
+		}
+		if len(f.Transform) == 0 && f.Expr == "" && !compatible(srcType, sourceEnum(f.From), tf.Type) {
+			v.add(trule, fmt.Sprintf("%s is %s in JumpCloud but %s (%s) is %s in Oomnitza; no value of it converts", f.From, srcType, to, tf.Label, tf.Type),
 				"add a transform (e.g. yes_no, date, epoch) or choose a target of a compatible type")
 		}
 	}
@@ -261,11 +390,19 @@ func guessType(st SourceType, f Field) FieldType {
 	return TypeString
 }
 
-// compatible reports whether a source type converts to a target type.
-func compatible(st SourceType, tt FieldType) bool {
+// compatible reports whether values of a source type can convert to a
+// target type. Free text may hold a number (checked per value at Apply);
+// it never holds a date or a checkbox value, and an enumerated text (the
+// user's state) converts only to text.
+func compatible(st SourceType, enum []string, tt FieldType) bool {
 	switch st {
-	case "", SourceString:
-		return true // checked per value at Apply
+	case "":
+		return true // a path below a list or object: checked per value at Apply
+	case SourceString:
+		if len(enum) > 0 {
+			return tt == TypeString
+		}
+		return tt == TypeString || tt == TypeInteger || tt == TypeDecimal
 	case SourceBool:
 		return tt == TypeBoolean || tt == TypeString
 	case SourceInt:

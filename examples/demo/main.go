@@ -14,6 +14,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jcoom/jcoom/jumpcloud"
@@ -21,6 +22,7 @@ import (
 	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
+	jcsync "github.com/jcoom/jcoom/sync"
 )
 
 func main() {
@@ -198,11 +200,7 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 
 	// 9. The mapping: Smart Mapping suggestions, a draft, then the standard
 	// mapping with a role, compiled against this instance's schema.
-	schema := mapping.NewSchema()
-	for _, f := range fields {
-		schema.Add(mapping.TargetField{ExternalID: f.ExternalID, Label: f.Label, Type: mapping.ParseFieldType(f.DataType),
-			Unique: f.Unique, Mandatory: f.Mandatory})
-	}
+	schema := jcsync.SchemaFromFields(fields)
 	say("\n9. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
 	for _, sg := range mapping.Suggest(mapping.JumpCloudUserFields(), schema.Fields()) {
 		if sg.Score >= 0.9 {
@@ -212,6 +210,19 @@ func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error
 	if err := mapping.Standard().Validate(schema); err != nil {
 		say("    mapping.Standard() alone: %v", err)
 	}
+	typos, err := mapping.Load(strings.NewReader(`name: typos
+role: 25
+sync_keys: [jumpcloud_user_id, email]
+fields:
+  - {from: _id, to: jump_cloud_user_id}
+  - {from: email, to: [username, email], transform: [trimm, lower]}
+  - {from: jobTitle, to: postion}
+  - {from: created, to: creation_date}
+`))
+	if err != nil {
+		return err
+	}
+	say("    a mapping file with typos, validated against the live schema:\n%v", typos.Validate(schema))
 	m := mapping.Standard().WithRole(25)
 	m.Filter = `department == "Security" && state == "ACTIVATED"`
 	cm, err := m.Compile(schema, mapping.WithRun(mapping.RunInfo{Time: time.Now(), Credential: "JumpCloud (demo)"}))

@@ -14,6 +14,7 @@ func TestName(t *testing.T) {
 		ok   bool
 	}{
 		{"trimm", "trim", true},
+		{"titel", "title", true},
 		{"postion", "position", true},
 		{"jumpcloud_user_id", "jump_cloud_user_id", true},
 		{"stat", "state", true},
