@@ -19,7 +19,20 @@ var (
 	ErrForbidden    = transport.ErrForbidden
 	ErrConflict     = transport.ErrConflict
 	ErrRateLimited  = transport.ErrRateLimited
+	// ErrOutcomeUnknown matches a failed write that may have been applied
+	// anyway (its reply was lost, or a 5xx): read before writing again.
+	ErrOutcomeUnknown = transport.ErrOutcomeUnknown
 )
+
+// RequestError is a failure with no usable reply (connection error,
+// timeout, unreadable body). Sent says whether the request left the
+// client, Attempts how often it was tried; errors.Is(err,
+// ErrOutcomeUnknown) says whether a write may have been applied.
+type RequestError = transport.RequestError
+
+// RateLimitError is returned, without waiting, when the server asks the
+// client to wait longer than the Retry-After cap. It matches ErrRateLimited.
+type RateLimitError = transport.RateLimitError
 
 // ExistingRecordError is returned by Users.Create when, after a failure
 // whose outcome was unknown, the look-up by username found a user that is
@@ -48,6 +61,8 @@ type Error struct {
 	RetryAfter time.Duration
 	// Raw is the body as received (at most 1 MiB).
 	Raw []byte
+	// Attempts is how many times the request was sent (retries included).
+	Attempts int
 
 	sentinel error
 	cause    *transport.ResponseError
@@ -59,6 +74,9 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if e.StatusCode == 429 && e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
@@ -74,8 +92,14 @@ func (e *Error) Unwrap() error {
 	return e.cause
 }
 
-// Is reports whether target is the sentinel for this error's status.
-func (e *Error) Is(target error) bool { return e.sentinel != nil && target == e.sentinel }
+// Is reports whether target is the sentinel for this error's status, or
+// ErrOutcomeUnknown for a 5xx to a write (it may have been applied).
+func (e *Error) Is(target error) bool {
+	if target == ErrOutcomeUnknown {
+		return e.cause != nil && e.cause.OutcomeUnknown()
+	}
+	return e.sentinel != nil && target == e.sentinel
+}
 
 func convertError(err error) error {
 	var re *transport.ResponseError
@@ -84,7 +108,7 @@ func convertError(err error) error {
 		e := &Error{
 			StatusCode: re.StatusCode, Message: m.Message, Status: m.Status, Details: m.Details,
 			RequestID: re.Header.Get("X-Request-Id"), Method: re.Method, Path: re.Path,
-			RetryAfter: re.RetryAfter, Raw: re.Body, sentinel: re.Sentinel(), cause: re,
+			RetryAfter: re.RetryAfter, Raw: re.Body, Attempts: re.Attempts, sentinel: re.Sentinel(), cause: re,
 		}
 		if f, ok := m.Code.(float64); ok {
 			e.Code = int(f)
@@ -94,6 +118,11 @@ func convertError(err error) error {
 			e.sentinel = ErrConflict
 		}
 		return e
+	}
+	var rq *transport.RequestError
+	if errors.As(err, &rq) {
+		rq.API = "jumpcloud"
+		return rq
 	}
 	return fmt.Errorf("jumpcloud: %w", err)
 }

@@ -41,3 +41,17 @@ func TestCreateFindsItsOwnUserAfterALostReply(t *testing.T) {
 	assert.Equal(t, "ada", u.Username)
 	assert.Equal(t, 1, srv.Len())
 }
+
+// A PUT whose replies keep getting lost says it may have been applied and
+// how many attempts it took.
+func TestLostUpdateReplyIsATypedOutcomeUnknown(t *testing.T) {
+	srv, c := fakeClient(t, nil, jumpcloud.WithRetries(2))
+	id := srv.AddUser(&jumpcloud.User{Username: "ada", Email: "ada@example.com"})
+	srv.Inject("PUT /api/systemusers/{id}", jumpcloudtest.FaultReset, jumpcloudtest.FaultReset, jumpcloudtest.FaultReset)
+	_, err := c.Users.Update(t.Context(), id, &jumpcloud.UserUpdateRequest{JobTitle: jumpcloud.Ptr("CTO")})
+	var rq *jumpcloud.RequestError
+	require.True(t, errors.As(err, &rq), "got %T: %v", err, err)
+	assert.Equal(t, 3, rq.Attempts)
+	assert.ErrorIs(t, err, jumpcloud.ErrOutcomeUnknown)
+	assert.Contains(t, err.Error(), "jumpcloud: PUT /api/systemusers/"+id+": after 3 attempts: ")
+}

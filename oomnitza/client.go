@@ -55,8 +55,11 @@ type settings struct {
 type Option func(*settings) error
 
 // WithHTTPClient uses hc's Transport as the innermost round tripper (for
-// proxies, custom TLS, or httpmock in tests). The SDK keeps its own
-// redirect policy, timeout and retry layers around it.
+// proxies, custom TLS, or httpmock in tests) and hc's Timeout, when set,
+// as the timeout of each attempt (WithTimeout wins when both are given).
+// The SDK keeps its own redirect policy (same host only, never https to
+// http) and retry layers around it; hc's CheckRedirect and Jar are not
+// used.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error { return s.SetHTTPClient(hc) }
 }

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
+
+	querystring "github.com/google/go-querystring/query"
 )
 
 // DefaultPageSize is the page size All uses when ListOptions.Limit is 0.
@@ -14,25 +15,32 @@ const DefaultPageSize = 100
 // ListOptions selects, orders and pages a list.
 type ListOptions struct {
 	// Limit is the page size; 0 lets the server choose (All uses 100).
-	Limit int
+	Limit int `url:"limit,omitempty"`
 	// Skip is the offset of the first record.
-	Skip int
+	Skip int `url:"skip,omitempty"`
 	// Sort is a field external id, "-" prefixed for descending; sent as
 	// sortby=<field> asc|desc.
-	Sort string
+	Sort string `url:"-"`
 	// Fields limits the returned fields (fewer bytes, less memory).
-	Fields []string
+	Fields []string `url:"fields,comma,omitempty"`
 	// Filter is a typed filter expression (Eq, And, Or, ...).
-	Filter Filter
+	Filter Filter `url:"-"`
 	// Concurrency, for All only: above 1, pages after the first are
 	// fetched that many at a time once X-Total-Count is known.
-	Concurrency int
+	Concurrency int `url:"-"`
+}
+
+// query is what goes on the wire: ListOptions with sortby and filter
+// rendered.
+type query struct {
+	ListOptions
+	SortBy string `url:"sortby,omitempty"`
+	Filter string `url:"filter,omitempty"`
 }
 
 func (o *ListOptions) values() (url.Values, error) {
-	v := url.Values{}
 	if o == nil {
-		return v, nil
+		return url.Values{}, nil
 	}
 	if o.Limit < 0 {
 		return nil, fmt.Errorf("oomnitza: ListOptions.Limit is %d; want 0 or more", o.Limit)
@@ -43,12 +51,7 @@ func (o *ListOptions) values() (url.Values, error) {
 	if o.Concurrency < 0 || o.Concurrency > 32 {
 		return nil, fmt.Errorf("oomnitza: ListOptions.Concurrency is %d; want 0 to 32", o.Concurrency)
 	}
-	if o.Limit > 0 {
-		v.Set("limit", strconv.Itoa(o.Limit))
-	}
-	if o.Skip > 0 {
-		v.Set("skip", strconv.Itoa(o.Skip))
-	}
+	q := query{ListOptions: *o}
 	if o.Sort != "" {
 		field, dir := strings.TrimPrefix(o.Sort, "-"), "asc"
 		if strings.HasPrefix(o.Sort, "-") {
@@ -57,24 +60,21 @@ func (o *ListOptions) values() (url.Values, error) {
 		if !fieldNamePattern.MatchString(field) {
 			return nil, fmt.Errorf("oomnitza: ListOptions.Sort %q is not a field external id", o.Sort)
 		}
-		v.Set("sortby", field+" "+dir)
+		q.SortBy = field + " " + dir
 	}
 	for _, f := range o.Fields {
 		if !fieldNamePattern.MatchString(f) {
 			return nil, fmt.Errorf("oomnitza: ListOptions.Fields: %q is not a field external id", f)
 		}
 	}
-	if len(o.Fields) > 0 {
-		v.Set("fields", strings.Join(o.Fields, ","))
-	}
 	if !o.Filter.IsZero() {
 		expr, err := o.Filter.Expr()
 		if err != nil {
 			return nil, err
 		}
-		v.Set("filter", expr)
+		q.Filter = expr
 	}
-	return v, nil
+	return querystring.Values(q)
 }
 
 func (o *ListOptions) clone() ListOptions {

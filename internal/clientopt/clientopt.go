@@ -44,7 +44,9 @@ func (s *Settings) SetBaseURL(u string) error {
 	return nil
 }
 
-// SetHTTPClient sets the client whose Transport is the innermost round tripper.
+// SetHTTPClient sets the client whose Transport is the innermost round
+// tripper and whose Timeout, when set, bounds each attempt (unless
+// SetTimeout sets one).
 func (s *Settings) SetHTTPClient(hc *http.Client) error {
 	if hc == nil {
 		return s.errorf("WithHTTPClient", "client is nil")
@@ -140,6 +142,9 @@ func (s *Settings) Transport(authHeader string, credential transport.Secret) (*t
 		cfg.BaseTransport = s.HTTPClient.Transport
 		if cfg.BaseTransport == nil {
 			cfg.BaseTransport = http.DefaultTransport
+		}
+		if cfg.Timeout == 0 && s.HTTPClient.Timeout > 0 {
+			cfg.Timeout = s.HTTPClient.Timeout // per attempt; WithTimeout wins
 		}
 	}
 	tc, err := transport.New(cfg)

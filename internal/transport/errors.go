@@ -22,7 +22,16 @@ var (
 	ErrForbidden    = errors.New("forbidden")
 	ErrConflict     = errors.New("conflict")
 	ErrRateLimited  = errors.New("rate limited")
+	// ErrOutcomeUnknown matches a failed write that may nevertheless have
+	// been applied: its bytes left the client and no reply said whether
+	// the server acted (a timeout, a reset, a 5xx). Read before writing
+	// again.
+	ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been applied")
 )
+
+// errNotSent marks a failure that happened before anything was sent (the
+// client's own pause gate or rate limiter).
+var errNotSent = errors.New("not sent")
 
 // ResponseError is a non-2xx reply. The clients convert it to their own
 // typed error.
@@ -56,7 +65,17 @@ func newResponseError(method, path string, resp *http.Response, maxRetryAfter ti
 }
 
 func (e *ResponseError) Error() string {
-	return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Status)
+	msg := fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Status)
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return msg
+}
+
+// OutcomeUnknown reports whether a write may have been applied although
+// it failed: a 5xx to anything but a read.
+func (e *ResponseError) OutcomeUnknown() bool {
+	return e.StatusCode >= 500 && !safeMethod(e.Method)
 }
 
 // Sentinel returns the sentinel that matches the status code, or nil.
@@ -79,10 +98,19 @@ func SentinelFor(code int) error {
 	return nil
 }
 
-// Is makes errors.Is(err, ErrNotFound) and friends work.
+// Is makes errors.Is(err, ErrNotFound) and friends work, and
+// ErrOutcomeUnknown for a 5xx to a write.
 func (e *ResponseError) Is(target error) bool {
+	if target == ErrOutcomeUnknown {
+		return e.OutcomeUnknown()
+	}
 	s := e.Sentinel()
 	return s != nil && target == s
+}
+
+// safeMethod reports whether a method only reads.
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
 // RateLimitError is returned without sending (or without waiting) when the
@@ -111,21 +139,50 @@ func (e *RateLimitError) Unwrap() error { return e.Err }
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
 // RequestError is a failure that produced no usable reply: a connection
-// error, a timeout, a refused redirect or an unreadable body.
+// error, a timeout, a refused redirect or an unreadable body. It matches
+// ErrOutcomeUnknown when the request was a write and may have been
+// applied.
 type RequestError struct {
+	// API names the client ("jumpcloud", "oomnitza") in the message.
+	API          string
 	Method, Path string
 	Err          error
 	// Sent is false only when the request certainly never left the client
-	// (a dial failure), so it is safe to send again.
+	// (a dial failure, or a wait at the client's own rate limit), so it is
+	// safe to send again.
 	Sent bool
+	// Attempts is how many times the request was tried.
+	Attempts int
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+	var b strings.Builder
+	if e.API != "" {
+		b.WriteString(e.API + ": ")
+	}
+	fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, "after %d attempts: ", e.Attempts)
+	}
+	fmt.Fprintf(&b, "%v", e.Err)
+	if e.OutcomeUnknown() {
+		b.WriteString(" (the request may have been applied)")
+	} else if !e.Sent {
+		b.WriteString(" (nothing was sent)")
+	}
+	return b.String()
 }
+
+// OutcomeUnknown reports whether a write may have been applied.
+func (e *RequestError) OutcomeUnknown() bool { return e.Sent && !safeMethod(e.Method) }
 
 // Unwrap returns the cause.
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// Is matches ErrOutcomeUnknown when the write may have been applied.
+func (e *RequestError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.OutcomeUnknown()
+}
 
 // ParseRetryAfter parses a Retry-After value: delta seconds (decimals are
 // tolerated) or an HTTP date in any format http.ParseTime accepts. Negative

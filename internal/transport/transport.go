@@ -8,13 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -94,6 +91,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Credential.IsZero() {
 		return nil, errors.New("transport: credential is empty")
+	}
+	if err := checkHeaderValue(cfg.Credential.Reveal()); err != nil {
+		return nil, fmt.Errorf("transport: the credential %w; it would fail on every request (the value is not shown)", err)
+	}
+	if err := checkHeaderValue(cfg.UserAgent); err != nil {
+		return nil, fmt.Errorf("transport: the User-Agent %w", err)
 	}
 	c := &Client{
 		base:        base,
@@ -280,16 +283,19 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if out == nil {
 		return out2, nil
 	}
-	lb := &limitedBody{r: resp.Body, left: c.maxBody}
-	data, err := io.ReadAll(lb)
+	data, err := io.ReadAll(http.MaxBytesReader(nil, resp.Body, c.maxBody))
 	if err != nil {
-		return nil, &RequestError{Method: r.Method, Path: r.Path, Err: fmt.Errorf("reading response body: %w", err), Sent: true}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			err = fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, tooLarge.Limit)
+		}
+		return nil, &RequestError{Method: r.Method, Path: r.Path, Err: fmt.Errorf("reading response body: %w", err), Sent: true, Attempts: 1}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return out2, nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return nil, &RequestError{Method: r.Method, Path: r.Path, Err: fmt.Errorf("decoding response body: %w", err), Sent: true}
+		return nil, &RequestError{Method: r.Method, Path: r.Path, Err: fmt.Errorf("decoding response body: %w", err), Sent: true, Attempts: 1}
 	}
 	return out2, nil
 }
@@ -307,11 +313,16 @@ func (c *Client) wrapErr(method, path string, err error) error {
 		rl.Method, rl.Path = method, path
 		return rl
 	}
+	attempts := 1
+	var ae *attemptsError
+	if errors.As(err, &ae) {
+		attempts, err = ae.n, ae.err
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return &RequestError{Method: method, Path: path, Err: err, Sent: !isDialError(err)}
+	return &RequestError{Method: method, Path: path, Err: err, Sent: !isDialError(err) && !errors.Is(err, errNotSent), Attempts: attempts}
 }
 
 func drainClose(body io.ReadCloser) {
@@ -322,257 +333,17 @@ func drainClose(body io.ReadCloser) {
 // ErrBodyTooLarge is returned when a successful body exceeds the cap.
 var ErrBodyTooLarge = errors.New("response body exceeds the configured limit")
 
-type limitedBody struct {
-	r    io.Reader
-	left int64
-}
-
-func (l *limitedBody) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		var one [1]byte
-		if n, _ := l.r.Read(one[:]); n > 0 {
-			return 0, ErrBodyTooLarge
+// checkHeaderValue refuses what cannot travel in an HTTP header: control
+// characters (a newline would even start a new header) and surrounding
+// white space. The message names the problem, never the value.
+func checkHeaderValue(v string) error {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return fmt.Errorf("contains a control character (byte %#02x at offset %d)", c, i)
 		}
-		return 0, io.EOF
 	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	return n, err
-}
-
-// checkRedirect follows redirects only on the same host and never from https
-// to http.
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return fmt.Errorf("%w: stopped after 10 redirects", ErrRedirectRefused)
-	}
-	first, prev := via[0], via[len(via)-1]
-	if req.URL.Host != first.URL.Host {
-		return fmt.Errorf("%w: to another host", ErrRedirectRefused)
-	}
-	if prev.URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return fmt.Errorf("%w: from https to http", ErrRedirectRefused)
+	if strings.TrimSpace(v) != v {
+		return errors.New("starts or ends with white space")
 	}
 	return nil
-}
-
-// ErrRedirectRefused marks a redirect the client would not follow.
-var ErrRedirectRefused = errors.New("redirect refused")
-
-// authRoundTripper adds the credential header only for the configured host.
-type authRoundTripper struct {
-	host       string
-	header     string
-	credential Secret
-	next       http.RoundTripper
-}
-
-func (a *authRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	req2 := req.Clone(req.Context())
-	req2.Header.Del(a.header)
-	if req.URL.Host == a.host {
-		req2.Header.Set(a.header, a.credential.Reveal())
-	}
-	return a.next.RoundTrip(req2)
-}
-
-// gate is the per-client pause gate plus token bucket. A 429 closes the gate
-// until its reset; every attempt from every goroutine waits at the gate.
-type gate struct {
-	limiter *rate.Limiter
-	maxWait time.Duration
-
-	mu          sync.Mutex
-	pausedUntil time.Time
-}
-
-func (g *gate) pause(until time.Time) {
-	g.mu.Lock()
-	if until.After(g.pausedUntil) {
-		g.pausedUntil = until
-	}
-	g.mu.Unlock()
-}
-
-func (g *gate) wait(ctx context.Context) error {
-	g.mu.Lock()
-	until := g.pausedUntil
-	g.mu.Unlock()
-	if d := time.Until(until); d > 0 {
-		if d > g.maxWait {
-			return &RateLimitError{RetryAfter: d, Err: errors.New("client paused by an earlier 429 for longer than the Retry-After cap")}
-		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
-	if err := g.limiter.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// rate.Limiter fails at once when the wait would pass the deadline.
-		return fmt.Errorf("%w: %w: %w", errLimiterWait, err, context.DeadlineExceeded)
-	}
-	return nil
-}
-
-// errLimiterWait marks a client-side rate-limit wait that could not finish
-// before the context deadline.
-var errLimiterWait = errors.New("client-side rate limit wait")
-
-type limitRoundTripper struct {
-	gate *gate
-	next http.RoundTripper
-}
-
-func (l *limitRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := l.gate.wait(req.Context()); err != nil {
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, err
-	}
-	return l.next.RoundTrip(req)
-}
-
-// idempotent reports whether a method may be re-sent after the request may
-// have reached the server.
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-// isDialError reports whether err happened before anything was sent.
-func isDialError(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
-}
-
-func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// checkRetry is the retry policy: see the package documentation.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	info, _ := ctx.Value(ctxKey{}).(callInfo)
-	if err != nil {
-		var rl *RateLimitError
-		switch {
-		case errors.As(err, &rl), errors.Is(err, ErrRedirectRefused), errors.Is(err, errLimiterWait):
-			return false, err
-		case isDialError(err):
-			return true, nil
-		case info.idempotent:
-			return !permanentTransportError(err), nil
-		default:
-			return false, err
-		}
-	}
-	if resp.StatusCode == http.StatusTooManyRequests {
-		d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if ok {
-			if d > c.maxRetryAft {
-				// Do not wait, do not retry: hand back a rate-limit error now.
-				return false, nil
-			}
-			c.gate.pause(time.Now().Add(d))
-		}
-	}
-	if !retryableStatus(resp.StatusCode) || !info.idempotent {
-		return false, nil
-	}
-	return true, nil
-}
-
-func permanentTransportError(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "certificate") || strings.Contains(msg, "unsupported protocol scheme") ||
-		strings.Contains(msg, "invalid header")
-}
-
-// backoff honours Retry-After (already checked against the cap) and falls
-// back to jittered exponential backoff.
-func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d <= c.maxRetryAft {
-			c.logger.Debug("waiting for Retry-After", "status", resp.StatusCode, "wait", d)
-			return d
-		}
-	}
-	exp := float64(minWait) * math.Pow(2, float64(attempt))
-	if exp > float64(maxWait) || math.IsInf(exp, 0) {
-		exp = float64(maxWait)
-	}
-	// Full jitter in [exp/2, exp].
-	d := time.Duration(exp/2 + rand.Float64()*exp/2)
-	c.logger.Debug("backing off", "attempt", attempt+1, "wait", d)
-	return d
-}
-
-// errorHandler runs when retries are exhausted or the policy stopped with
-// an error. It turns a last response into a *ResponseError (or a
-// *RateLimitError when the Retry-After is over the cap).
-func (c *Client) errorHandler(resp *http.Response, err error, attempts int) (*http.Response, error) {
-	if err != nil {
-		// A refused redirect comes with the redirect response (body closed
-		// by net/http); the error is what matters.
-		if resp != nil {
-			drainClose(resp.Body)
-		}
-		return nil, fmt.Errorf("after %d attempt(s): %w", attempts, err)
-	}
-	if resp == nil {
-		return nil, fmt.Errorf("after %d attempt(s): no response", attempts)
-	}
-	defer drainClose(resp.Body)
-	re := newResponseError("", "", resp, c.maxRetryAft)
-	re.Attempts = attempts
-	return nil, re
-}
-
-func (c *Client) logRequest(_ retryablehttp.Logger, req *http.Request, attempt int) {
-	c.logger.LogAttrs(req.Context(), slog.LevelDebug, "request",
-		slog.String("method", req.Method), slog.String("host", req.URL.Host),
-		slog.String("path", req.URL.Path), slog.Int("attempt", attempt+1))
-}
-
-func (c *Client) logResponse(_ retryablehttp.Logger, resp *http.Response) {
-	level := slog.LevelDebug
-	if resp.StatusCode >= 400 {
-		level = slog.LevelWarn
-	}
-	req := resp.Request
-	ctx := context.Background()
-	if req != nil {
-		ctx = req.Context()
-	}
-	attrs := []slog.Attr{slog.Int("status", resp.StatusCode)}
-	if req != nil {
-		attrs = append(attrs, slog.String("method", req.Method), slog.String("host", req.URL.Host), slog.String("path", req.URL.Path))
-	}
-	if ra := resp.Header.Get("Retry-After"); ra != "" {
-		attrs = append(attrs, slog.String("retry_after", ra))
-	}
-	c.logger.LogAttrs(ctx, level, "response", attrs...)
 }
