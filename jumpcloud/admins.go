@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/jcoom/jcoom/internal/paging"
@@ -59,13 +60,27 @@ func (s *AdminsService) List(ctx context.Context, opts *ListOptions) (*AdminPage
 	return &page, nil
 }
 
-// All iterates over every administrator, with the semantics of UsersService.All.
-func (s *AdminsService) All(ctx context.Context) iter.Seq2[*Admin, error] {
+// All iterates over every administrator matching opts, with the semantics
+// of UsersService.All (lazy, re-iterable, ordered, de-duplicated; nil opts
+// lists everyone).
+func (s *AdminsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Admin, error] {
+	o := opts.clone()
+	if o.Limit == 0 {
+		o.Limit = MaxLimit
+	}
+	if len(o.Fields) > 0 && !slices.Contains(o.Fields, "_id") {
+		o.Fields = append(o.Fields, "_id")
+	}
+	if _, err := o.values(adminFilterFields()); err != nil {
+		return func(yield func(*Admin, error) bool) { yield(nil, err) }
+	}
 	return paging.All(ctx, paging.Spec[*Admin]{
-		Limit: MaxLimit,
-		Key:   func(a *Admin) string { return a.ID },
+		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
+		Key: func(a *Admin) string { return a.ID },
 		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*Admin], error) {
-			p, err := s.List(ctx, &ListOptions{Skip: skip, Limit: limit})
+			po := o
+			po.Skip, po.Limit = skip, limit
+			p, err := s.List(ctx, &po)
 			if err != nil {
 				return paging.Page[*Admin]{}, err
 			}
@@ -74,21 +89,27 @@ func (s *AdminsService) All(ctx context.Context) iter.Seq2[*Admin, error] {
 	})
 }
 
-// GetByEmail returns the administrator whose email equals email
-// (case-insensitively), or an error matching ErrNotFound. It pages through
-// all administrators, since the endpoint's filter support is undocumented.
+// GetByEmail returns the administrator with this email; emails compare
+// case-insensitively after trimming, as in UsersService.GetByEmail. It
+// pages through all administrators, since the endpoint's filter support
+// is undocumented. None is a *MatchError matching ErrNotFound; several,
+// ErrMultipleMatches.
 func (s *AdminsService) GetByEmail(ctx context.Context, email string) (*Admin, error) {
+	email = strings.TrimSpace(email)
 	if email == "" {
 		return nil, fmt.Errorf("jumpcloud: admin look-up: email is empty")
 	}
-	for a, err := range s.All(ctx) {
+	var found []*Admin
+	for a, err := range s.All(ctx, nil) {
 		if err != nil {
 			return nil, err
 		}
-		if strings.EqualFold(a.Email, email) {
-			return a, nil
+		if strings.EqualFold(strings.TrimSpace(a.Email), email) {
+			found = append(found, a)
 		}
 	}
-	return nil, &Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/api/users",
-		Message: fmt.Sprintf("no administrator with email %q", email), sentinel: ErrNotFound}
+	if len(found) != 1 {
+		return nil, &MatchError{API: "jumpcloud", What: "administrator", Field: "email", Value: email, Count: len(found)}
+	}
+	return found[0], nil
 }

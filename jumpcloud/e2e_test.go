@@ -150,7 +150,7 @@ func TestEndToEndAdmins(t *testing.T) {
 		jumpcloudtest.WithOrgID("abcdefabcdefabcdefabcdef"),
 	})
 	var admins []*jumpcloud.Admin
-	for a, err := range c.Admins.All(t.Context()) {
+	for a, err := range c.Admins.All(t.Context(), nil) {
 		require.NoError(t, err)
 		admins = append(admins, a)
 	}

@@ -22,7 +22,15 @@ var (
 	// ErrOutcomeUnknown matches a failed write that may have been applied
 	// anyway (its reply was lost, or a 5xx): read before writing again.
 	ErrOutcomeUnknown = transport.ErrOutcomeUnknown
+	// ErrMultipleMatches matches a look-up that found several records
+	// where it expected one.
+	ErrMultipleMatches = transport.ErrMultipleMatches
 )
+
+// MatchError is a look-up by field value that did not find exactly one
+// record (Count says how many it found). It matches ErrNotFound or
+// ErrMultipleMatches; the server sent no error.
+type MatchError = transport.MatchError
 
 // RequestError is a failure with no usable reply (connection error,
 // timeout, unreadable body). Sent says whether the request left the

@@ -2,6 +2,7 @@ package jumpcloud_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -220,14 +221,31 @@ func TestLookupShapes(t *testing.T) {
 	u, err := c.Users.GetByEmail(t.Context(), "ada@example.com")
 	require.NoError(t, err)
 	assert.Equal(t, userID, u.ID)
-	assert.Equal(t, url.Values{"limit": {"2"}, "sort": {"_id"}, "filter": {"email:$eq:ada@example.com"}}, got.query)
+	assert.Equal(t, url.Values{"limit": {"100"}, "sort": {"_id"}, "filter": {"email:$in:ada@example.com"}}, got.query)
+	u, err = c.Users.GetByEmail(t.Context(), " Ada@Example.com ")
+	require.NoError(t, err, "emails compare case-insensitively")
+	assert.Equal(t, userID, u.ID)
+	assert.Equal(t, []string{"email:$in:Ada@Example.com|ada@example.com"}, got.query["filter"])
 	_, err = c.Users.GetByUsername(t.Context(), "ada")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"username:$eq:ada"}, got.query["filter"])
+	assert.Equal(t, []string{"2"}, got.query["limit"])
 
 	expect(mock, "GET", "/api/systemusers", 200, `{"totalCount":0,"results":[]}`)
 	_, err = c.Users.GetByEmail(t.Context(), "nobody@example.com")
 	require.ErrorIs(t, err, jumpcloud.ErrNotFound)
+	var me *jumpcloud.MatchError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, 0, me.Count)
+	assert.EqualError(t, err, `jumpcloud: no user has email "nobody@example.com"`)
+	var apiErr *jumpcloud.Error
+	assert.False(t, errors.As(err, &apiErr), "no invented HTTP status")
+
+	expect(mock, "GET", "/api/systemusers", 200, `{"totalCount":2,"results":[`+userJSON+`,`+userJSON+`]}`)
+	_, err = c.Users.GetByUsername(t.Context(), "ada")
+	require.ErrorIs(t, err, jumpcloud.ErrMultipleMatches)
+	assert.NotErrorIs(t, err, jumpcloud.ErrNotFound)
+	assert.EqualError(t, err, `jumpcloud: 2 users have username "ada"; expected one`)
 }
 
 func TestAdminsShapeHasNoOrgHeader(t *testing.T) {
@@ -236,7 +254,7 @@ func TestAdminsShapeHasNoOrgHeader(t *testing.T) {
 		"email":"root@example.com","firstname":"Root","lastname":"Admin","roleName":"Administrator With Billing",
 		"created":"2023-01-01T00:00:00Z","enableMultiFactor":true}]}`)
 	var admins []*jumpcloud.Admin
-	for a, err := range c.Admins.All(t.Context()) {
+	for a, err := range c.Admins.All(t.Context(), nil) {
 		require.NoError(t, err)
 		admins = append(admins, a)
 	}

@@ -2,11 +2,13 @@ package jumpcloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/jcoom/jcoom/internal/paging"
 	"github.com/jcoom/jcoom/internal/safecreate"
@@ -99,33 +101,57 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	return &u, nil
 }
 
-// GetByEmail returns the user with this email (exact, case-sensitive as
-// JumpCloud compares), or an error matching ErrNotFound.
+// GetByEmail returns the user with this email. Emails compare
+// case-insensitively after trimming, in both clients and for
+// administrators. JumpCloud's filter is case-sensitive, so the look-up
+// asks for the address as given and in lower case (JumpCloud's usual
+// form) and keeps the users whose email folds to the same address. None
+// is a *MatchError matching ErrNotFound; several, ErrMultipleMatches.
 func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, error) {
-	return s.getOne(ctx, "email", email)
-}
-
-// GetByUsername returns the user with this username, or an error matching ErrNotFound.
-func (s *UsersService) GetByUsername(ctx context.Context, username string) (*User, error) {
-	return s.getOne(ctx, "username", username)
-}
-
-func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, error) {
-	if value == "" {
-		return nil, fmt.Errorf("jumpcloud: look up by %s: value is empty", field)
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return nil, errors.New("jumpcloud: look up by email: value is empty")
 	}
-	page, err := s.List(ctx, &ListOptions{Limit: 2, Filter: Filters{Eq(field, value)}})
+	forms := []any{email}
+	if lower := strings.ToLower(email); lower != email {
+		forms = append(forms, lower)
+	}
+	page, err := s.List(ctx, &ListOptions{Limit: MaxLimit, Filter: Filters{In("email", forms...)}})
 	if err != nil {
 		return nil, err
 	}
-	switch len(page.Users) {
-	case 0:
-		return nil, &Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/api/systemusers",
-			Message: fmt.Sprintf("no user with %s %q", field, value), sentinel: ErrNotFound}
-	case 1:
-		return page.Users[0], nil
+	var found []*User
+	for _, u := range page.Users {
+		if strings.EqualFold(strings.TrimSpace(u.Email), email) {
+			found = append(found, u)
+		}
 	}
-	return nil, fmt.Errorf("jumpcloud: %d users have %s %q", page.TotalCount, field, value)
+	return one(found, "email", email)
+}
+
+// GetByUsername returns the user with this username (exact, as JumpCloud
+// compares). None is a *MatchError matching ErrNotFound; several,
+// ErrMultipleMatches.
+func (s *UsersService) GetByUsername(ctx context.Context, username string) (*User, error) {
+	username = strings.TrimSpace(username)
+	if username == "" {
+		return nil, errors.New("jumpcloud: look up by username: value is empty")
+	}
+	page, err := s.List(ctx, &ListOptions{Limit: 2, Filter: Filters{Eq("username", username)}})
+	if err != nil {
+		return nil, err
+	}
+	if page.TotalCount > len(page.Users) {
+		return nil, &MatchError{API: "jumpcloud", What: "user", Field: "username", Value: username, Count: page.TotalCount}
+	}
+	return one(page.Users, "username", username)
+}
+
+func one(found []*User, field, value string) (*User, error) {
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return nil, &MatchError{API: "jumpcloud", What: "user", Field: field, Value: value, Count: len(found)}
 }
 
 // Create adds a user. It is safe against lost responses: when the outcome

@@ -335,8 +335,7 @@ func TestEndToEndSaaS(t *testing.T) {
 	require.Len(t, roles, 2)
 	assert.Equal(t, 1, roles[1].UsersCount)
 
-	users, err := c.SaaS.Users(ctx, app.SaaSID)
-	require.NoError(t, err)
+	users := saasUsers(t, c.SaaS.Users(ctx, app.SaaSID))
 	require.Len(t, users, 1)
 	su := users[0]
 	assert.Equal(t, u.UserID, su.UserID)
@@ -356,8 +355,7 @@ func TestEndToEndSaaS(t *testing.T) {
 	assert.Equal(t, map[string]string{"nope": "SaaS user not found"}, ie.Failures)
 
 	require.NoError(t, c.SaaS.AssignUsers(ctx, app.SaaSID, oomnitza.Assignment{UserID: u.UserID, Assign: false}))
-	users, err = c.SaaS.Users(ctx, app.SaaSID)
-	require.NoError(t, err)
+	users = saasUsers(t, c.SaaS.Users(ctx, app.SaaSID))
 	assert.Empty(t, users)
 	_, err = c.SaaS.Get(ctx, 999)
 	assert.True(t, errors.Is(err, oomnitza.ErrNotFound))

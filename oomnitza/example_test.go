@@ -102,7 +102,11 @@ func ExampleSaaSService() {
 	_ = oc.SaaS.AssignUsers(ctx, app.SaaSID, oomnitza.Assignment{UserID: u.UserID, Assign: true})
 	_ = oc.SaaS.SetUserExternalID(ctx, app.SaaSID, u.UserID, "65a1b2c3d4e5f60718293a4b")
 	_ = oc.SaaS.SetUserRoles(ctx, app.SaaSID, u.UserID, oomnitza.RoleRef{ExternalID: "Administrator"})
-	users, _ := oc.SaaS.Users(ctx, app.SaaSID)
-	fmt.Println(users[0].Username, users[0].UserExternalID, users[0].Roles.RoleExternalLabel)
+	for su, err := range oc.SaaS.Users(ctx, app.SaaSID) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(su.Username, su.UserExternalID, su.Roles.RoleExternalLabel)
+	}
 	// Output: ada@acme.com 65a1b2c3d4e5f60718293a4b Administrator
 }

@@ -5,41 +5,74 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/jcoom/jcoom/internal/paging"
 )
 
 // SaaSService manages SaaS applications, their users and roles: /api/v3/saas.
 type SaaSService struct{ client *Client }
 
-// SaaS is a SaaS application record.
+// SaaS is a SaaS application record. Dates are Oomnitza dates (epoch
+// seconds on the wire, like user dates).
 type SaaS struct {
-	SaaSID            int     `json:"saas_id,omitempty"`
+	SaaSID            int     `json:"saas_id"`
 	SaaSName          string  `json:"saas_name"`
-	Linked            string  `json:"linked,omitempty"`
-	Category          string  `json:"category,omitempty"`
-	UsageStatistic    string  `json:"usage_statistic,omitempty"`
-	UsageHistory      string  `json:"usage_history,omitempty"`
-	LinkKey           string  `json:"link_key,omitempty"`
-	Publisher         string  `json:"publisher,omitempty"`
-	URL               string  `json:"url,omitempty"`
-	Source            string  `json:"source,omitempty"`
-	Ignored           string  `json:"ignored,omitempty"`
-	Version           string  `json:"version,omitempty"`
-	Visited           int     `json:"visited,omitempty"`
-	AvailableLicenses int     `json:"available_licenses,omitempty"`
-	TotalLicenses     int     `json:"total_licenses,omitempty"`
-	IsInf             bool    `json:"is_inf,omitempty"`
-	AnnualSpend       float64 `json:"annual_spend,omitempty"`
-	RenewalDate       string  `json:"renewal_date,omitempty"`
-	ChangeDate        string  `json:"changedate,omitempty"`
-	ChangedBy         string  `json:"changedby,omitempty"`
-	CreationDate      string  `json:"creationdate,omitempty"`
-	CreatedBy         string  `json:"createdby,omitempty"`
-	Hash              bool    `json:"hash,omitempty"`
-	Deleted           string  `json:"deleted,omitempty"`
-	UID               int     `json:"uid,omitempty"`
+	Linked            string  `json:"linked"`
+	Category          string  `json:"category"`
+	UsageStatistic    string  `json:"usage_statistic"`
+	UsageHistory      string  `json:"usage_history"`
+	LinkKey           string  `json:"link_key"`
+	Publisher         string  `json:"publisher"`
+	URL               string  `json:"url"`
+	Source            string  `json:"source"`
+	Ignored           string  `json:"ignored"`
+	Version           string  `json:"version"`
+	Visited           int     `json:"visited"`
+	AvailableLicenses int     `json:"available_licenses"`
+	TotalLicenses     int     `json:"total_licenses"`
+	IsInf             bool    `json:"is_inf"`
+	AnnualSpend       float64 `json:"annual_spend"`
+	RenewalDate       Time    `json:"renewal_date"`
+	ChangeDate        Time    `json:"changedate"`
+	ChangedBy         string  `json:"changedby"`
+	CreationDate      Time    `json:"creationdate"`
+	CreatedBy         string  `json:"createdby"`
+	Hash              bool    `json:"hash"`
+	Deleted           string  `json:"deleted"`
+	UID               int     `json:"uid"`
+}
+
+// createBody is what Create sends: the fields the caller set, and none of
+// those the server assigns.
+func (a *SaaS) createBody() map[string]any {
+	body := map[string]any{"saas_name": a.SaaSName}
+	set := func(k string, v any, ok bool) {
+		if ok {
+			body[k] = v
+		}
+	}
+	set("linked", a.Linked, a.Linked != "")
+	set("category", a.Category, a.Category != "")
+	set("usage_statistic", a.UsageStatistic, a.UsageStatistic != "")
+	set("usage_history", a.UsageHistory, a.UsageHistory != "")
+	set("link_key", a.LinkKey, a.LinkKey != "")
+	set("publisher", a.Publisher, a.Publisher != "")
+	set("url", a.URL, a.URL != "")
+	set("source", a.Source, a.Source != "")
+	set("ignored", a.Ignored, a.Ignored != "")
+	set("version", a.Version, a.Version != "")
+	set("visited", a.Visited, a.Visited != 0)
+	set("available_licenses", a.AvailableLicenses, a.AvailableLicenses != 0)
+	set("total_licenses", a.TotalLicenses, a.TotalLicenses != 0)
+	set("is_inf", a.IsInf, a.IsInf)
+	set("annual_spend", a.AnnualSpend, a.AnnualSpend != 0)
+	set("renewal_date", a.RenewalDate, !a.RenewalDate.IsZero())
+	set("hash", a.Hash, a.Hash)
+	return body
 }
 
 // SaaSUser is a user assigned to a SaaS application ("SaaS assigned User").
@@ -68,12 +101,29 @@ type SaaSUserRole struct {
 
 // SaaSRole is a role defined for a SaaS application.
 type SaaSRole struct {
-	RoleID            string `json:"role_id"`
-	SaaSID            string `json:"saas_id"`
+	RoleID string `json:"role_id"`
+	// SaaSID is the application's id; the API sends it as a string here
+	// and as an integer on SaaS records, and both decode to an int.
+	SaaSID            int    `json:"saas_id"`
 	Source            int    `json:"source"`
 	RoleExternalID    string `json:"role_external_id"`
 	RoleExternalLabel string `json:"role_external_label"`
 	UsersCount        int    `json:"users_count"`
+}
+
+// UnmarshalJSON accepts saas_id as a string or a number.
+func (r *SaaSRole) UnmarshalJSON(b []byte) error {
+	type alias SaaSRole
+	var w struct {
+		alias
+		SaaSID flexInt `json:"saas_id"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return fmt.Errorf("oomnitza: decoding SaaS role: %w", err)
+	}
+	*r = SaaSRole(w.alias)
+	r.SaaSID = int(w.SaaSID)
+	return nil
 }
 
 // RoleRef names a role by its id in the external system, with an optional label.
@@ -134,7 +184,7 @@ func (s *SaaSService) Create(ctx context.Context, app *SaaS) (*SaaS, error) {
 	var reply struct {
 		SaaSID flexInt `json:"saas_id"`
 	}
-	if _, err := s.client.do(ctx, http.MethodPost, "/api/v3/saas", nil, app, &reply); err != nil {
+	if _, err := s.client.do(ctx, http.MethodPost, "/api/v3/saas", nil, app.createBody(), &reply); err != nil {
 		return nil, err
 	}
 	if reply.SaaSID <= 0 {
@@ -161,17 +211,64 @@ func (s *SaaSService) Update(ctx context.Context, id int, rec Record) (*SaaS, er
 	return &out, nil
 }
 
-// Users lists the users assigned to a SaaS application.
-func (s *SaaSService) Users(ctx context.Context, saasID int) ([]*SaaSUser, error) {
+// SaaSUserPage is one page of a SaaS application's users.
+type SaaSUserPage struct {
+	// Total is the X-Total-Count header, or -1 when the server sent none.
+	Total int
+	Users []*SaaSUser
+}
+
+// ListUsers fetches one page of the users assigned to a SaaS application
+// (limit and skip of opts apply).
+func (s *SaaSService) ListUsers(ctx context.Context, saasID int, opts *ListOptions) (*SaaSUserPage, error) {
 	path, err := saasPath(saasID, "users")
 	if err != nil {
 		return nil, err
 	}
-	var out []*SaaSUser
-	if _, err := s.client.do(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
+	var page ListOptions
+	if opts != nil {
+		page = ListOptions{Limit: opts.Limit, Skip: opts.Skip}
+	}
+	q, err := page.values()
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	var out []*SaaSUser
+	resp, err := s.client.do(ctx, http.MethodGet, path, q, nil, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &SaaSUserPage{Total: totalCount(resp), Users: out}, nil
+}
+
+// Users iterates over the users assigned to a SaaS application, page by
+// page, lazily, like UsersService.All. A server that ignores limit and
+// answers with every user at once is read as one complete page.
+func (s *SaaSService) Users(ctx context.Context, saasID int) iter.Seq2[*SaaSUser, error] {
+	if _, err := saasPath(saasID, "users"); err != nil {
+		return func(yield func(*SaaSUser, error) bool) { yield(nil, err) }
+	}
+	return paging.All(ctx, paging.Spec[*SaaSUser]{
+		Limit: DefaultPageSize,
+		Key:   func(u *SaaSUser) string { return u.UserID },
+		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*SaaSUser], error) {
+			p, err := s.ListUsers(ctx, saasID, &ListOptions{Skip: skip, Limit: limit})
+			if err != nil {
+				return paging.Page[*SaaSUser]{}, err
+			}
+			total := p.Total
+			switch {
+			case len(p.Users) > limit: // paging ignored: this is everything
+				total = skip + len(p.Users)
+			case total < 0:
+				total = skip + len(p.Users)
+				if len(p.Users) == limit {
+					total++
+				}
+			}
+			return paging.Page[*SaaSUser]{Items: p.Users, Total: total}, nil
+		},
+	})
 }
 
 // AssignUsers assigns or unassigns users in bulk.

@@ -2,6 +2,7 @@ package oomnitza_test
 
 import (
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"testing"
@@ -186,8 +187,8 @@ func TestSaaSShapes(t *testing.T) {
 	assert.JSONEq(t, `{"category":"IdP"}`, got.body)
 
 	got = expect(mock, "GET", "/api/v3/saas/3/users", 200, `[{"user_id":"`+userID+`","username":"ada","roles":{"role_id":"r1","role_external_id":"admin","role_external_label":"Admin"},"user_external_id":"j1","last_visit":1714521600}]`)
-	users, err := c.SaaS.Users(ctx, 3)
-	require.NoError(t, err)
+	users := saasUsers(t, c.SaaS.Users(ctx, 3))
+	assert.Equal(t, url.Values{"limit": {"100"}}, got.query)
 	assert.Equal(t, "Admin", users[0].Roles.RoleExternalLabel)
 	assert.Equal(t, int64(1714521600), users[0].LastVisit.Unix())
 	assertHeaders(t, got, false)
@@ -253,4 +254,14 @@ func TestErrorDecoding(t *testing.T) {
 			assert.ErrorIs(t, err, tc.sentinel)
 		}
 	}
+}
+
+func saasUsers(t *testing.T, seq iter.Seq2[*oomnitza.SaaSUser, error]) []*oomnitza.SaaSUser {
+	t.Helper()
+	var out []*oomnitza.SaaSUser
+	for u, err := range seq {
+		require.NoError(t, err)
+		out = append(out, u)
+	}
+	return out
 }

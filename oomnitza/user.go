@@ -22,7 +22,8 @@ type Record = map[string]any
 
 // Time is an Oomnitza date: epoch seconds on the wire. It also accepts
 // null, numeric strings and ISO 8601 ('YYYY-MM-DDTHH:mm:SSZ'), which the
-// API accepts on input. The zero Time marshals as null.
+// API accepts on input, and 'YYYY-MM-DD HH:mm:SS', the form of SaaS
+// record dates. The zero Time marshals as null.
 type Time struct{ time.Time }
 
 // Unix returns a Time for epoch seconds.
@@ -49,7 +50,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{time.Unix(int64(f), 0).UTC()}
 		return nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04:05Z07:00", "2006-01-02"} {
 		if v, err := time.Parse(layout, s); err == nil {
 			*t = Time{v.UTC()}
 			return nil

@@ -113,32 +113,64 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	return &u, nil
 }
 
-// GetByUsername returns the user with this username, or an error matching ErrNotFound.
+// GetByUsername returns the user with this username (exact, after
+// trimming). None is a *MatchError matching ErrNotFound; several,
+// ErrMultipleMatches.
 func (s *UsersService) GetByUsername(ctx context.Context, username string) (*User, error) {
-	return s.getOne(ctx, "username", username)
+	return s.GetByField(ctx, "username", strings.TrimSpace(username))
 }
 
-// GetByEmail returns the user with this email, or an error matching ErrNotFound.
+// GetByEmail returns the user with this email. Emails compare
+// case-insensitively after trimming, in both clients: the look-up asks for
+// the address as given and in lower case, and keeps the users whose email
+// folds to the same address.
 func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, error) {
-	return s.getOne(ctx, "email", email)
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return nil, errors.New("oomnitza: look up by email: value is empty")
+	}
+	forms := []any{email}
+	if lower := strings.ToLower(email); lower != email {
+		forms = append(forms, lower)
+	}
+	page, err := s.List(ctx, &ListOptions{Limit: 100, Filter: In("email", forms...)})
+	if err != nil {
+		return nil, err
+	}
+	var found []*User
+	for _, u := range page.Users {
+		if strings.EqualFold(strings.TrimSpace(u.Email), email) {
+			found = append(found, u)
+		}
+	}
+	if len(found) != 1 {
+		return nil, &MatchError{API: "oomnitza", What: "user", Field: "email", Value: email, Count: len(found)}
+	}
+	return found[0], nil
 }
 
-func (s *UsersService) getOne(ctx context.Context, field, value string) (*User, error) {
-	if value == "" {
+// GetByField returns the one user whose field (any external id, custom
+// fields such as jump_cloud_user_id included) equals value exactly. None
+// is a *MatchError matching ErrNotFound; several, ErrMultipleMatches.
+func (s *UsersService) GetByField(ctx context.Context, field string, value any) (*User, error) {
+	if !fieldNamePattern.MatchString(field) {
+		return nil, fmt.Errorf("oomnitza: look up by field: %q is not a field external id", field)
+	}
+	if value == nil || value == "" {
 		return nil, fmt.Errorf("oomnitza: look up by %s: value is empty", field)
 	}
 	page, err := s.List(ctx, &ListOptions{Limit: 2, Filter: Eq(field, value)})
 	if err != nil {
 		return nil, err
 	}
-	switch len(page.Users) {
-	case 0:
-		return nil, &Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/api/v3/users",
-			Message: fmt.Sprintf("no user with %s %q", field, value), sentinel: ErrNotFound}
-	case 1:
-		return page.Users[0], nil
+	count := len(page.Users)
+	if page.Total > count {
+		count = page.Total
 	}
-	return nil, fmt.Errorf("oomnitza: %d users have %s %q", len(page.Users), field, value)
+	if count != 1 {
+		return nil, &MatchError{API: "oomnitza", What: "user", Field: field, Value: fmt.Sprint(value), Count: count}
+	}
+	return page.Users[0], nil
 }
 
 // Create adds a user from a record keyed by field external id. Oomnitza

@@ -130,7 +130,7 @@ func run(ctx context.Context, out io.Writer) error {
 		role = boss.Admin.RoleName
 	}
 	say("\n5. %s is also a console administrator: role %q", boss.Email, role)
-	for a, err := range jc.Admins.All(ctx) {
+	for a, err := range jc.Admins.All(ctx, nil) {
 		if err != nil {
 			return err
 		}
@@ -321,11 +321,17 @@ fields:
 	if err := oc.SaaS.SetUserRoles(ctx, app.SaaSID, first.UserID, oomnitza.RoleRef{ExternalID: "User", Label: "User"}); err != nil {
 		return err
 	}
-	susers, err := oc.SaaS.Users(ctx, app.SaaSID)
-	if err != nil {
-		return err
+	var su *oomnitza.SaaSUser
+	for u, err := range oc.SaaS.Users(ctx, app.SaaSID) {
+		if err != nil {
+			return err
+		}
+		su = u
+		break
 	}
-	su := susers[0]
+	if su == nil {
+		return errors.New("the SaaS application has no users")
+	}
 	if err := oc.SaaSUsers.Deactivate(ctx, su.SaaSUserID); err != nil {
 		return err
 	}

@@ -265,3 +265,32 @@ func DecodeAPIMessage(body []byte) APIMessage {
 	}
 	return m
 }
+
+// ErrMultipleMatches matches a look-up that expected one record and found
+// several.
+var ErrMultipleMatches = errors.New("more than one match")
+
+// MatchError is a look-up by a field value (GetByEmail, GetByUsername,
+// GetByField) that did not find exactly one record. No request failed:
+// the server answered, and the answer held Count records. It matches
+// ErrNotFound when Count is 0 and ErrMultipleMatches when it is above 1.
+type MatchError struct {
+	// API names the client ("jumpcloud", "oomnitza").
+	API string
+	// What names the records, e.g. "user" or "administrator".
+	What         string
+	Field, Value string
+	Count        int
+}
+
+func (e *MatchError) Error() string {
+	if e.Count == 0 {
+		return fmt.Sprintf("%s: no %s has %s %q", e.API, e.What, e.Field, e.Value)
+	}
+	return fmt.Sprintf("%s: %d %ss have %s %q; expected one", e.API, e.Count, e.What, e.Field, e.Value)
+}
+
+// Is matches ErrNotFound (none) or ErrMultipleMatches (several).
+func (e *MatchError) Is(target error) bool {
+	return e.Count == 0 && target == ErrNotFound || e.Count > 1 && target == ErrMultipleMatches
+}

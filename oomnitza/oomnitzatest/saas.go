@@ -198,6 +198,26 @@ func (s *Server) listSaaSUsers(w http.ResponseWriter, r *http.Request) {
 			"contract_id": "", "roles": roles, "user_external_id": su.externalID,
 		})
 	}
+	// The spec documents no paging here; like the other v3 lists, the fake
+	// honours limit and skip when they are sent and reports the total.
+	w.Header().Set("X-Total-Count", strconv.Itoa(len(out)))
+	q := r.URL.Query()
+	if v := q.Get("skip"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeErrors(w, http.StatusBadRequest, fmt.Sprintf("skip: %q is not a non-negative integer", v))
+			return
+		}
+		out = out[min(n, len(out)):]
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeErrors(w, http.StatusBadRequest, fmt.Sprintf("limit: %q is not a positive integer", v))
+			return
+		}
+		out = out[:min(n, len(out))]
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
