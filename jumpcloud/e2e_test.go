@@ -2,11 +2,13 @@ package jumpcloud_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -411,12 +413,38 @@ func TestSecretCanary(t *testing.T) {
 	assert.NotEmpty(t, logs.String())
 }
 
+// handlerTransport serves requests from a handler in-process, so a fake
+// can run inside a synctest bubble (no socket, fake time).
+type handlerTransport struct{ h http.Handler }
+
+func (h handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	h.h.ServeHTTP(rec, r)
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// The fake's token bucket answers 429 with Retry-After; the client pauses
+// for it and every user arrives. Time is the bubble's, so the pattern of
+// 429s is exact, not a function of how fast the machine is.
 func TestRateLimitedFakeIsHandled(t *testing.T) {
 	users := jumpcloudtest.GenerateUsers(60, 9)
-	srv, c := fakeClient(t, []jumpcloudtest.Option{jumpcloudtest.WithUsers(users...), jumpcloudtest.WithRateLimit(20, 2)})
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	got := collect(t, c.Users.All(ctx, &jumpcloud.ListOptions{Limit: 10}))
-	assert.Equal(t, ids(users), ids(got))
-	assert.Greater(t, srv.Calls()["GET /api/systemusers"], 6, "some pages were answered 429 and retried")
+	srv := jumpcloudtest.NewServer(jumpcloudtest.WithUsers(users...), jumpcloudtest.WithRateLimit(2, 2))
+	defer srv.Close()
+	synctest.Test(t, func(t *testing.T) {
+		c, err := srv.Client(jumpcloud.WithHTTPClient(&http.Client{Transport: handlerTransport{srv.Handler()}}))
+		require.NoError(t, err)
+		start := time.Now()
+		got := collect(t, c.Users.All(t.Context(), &jumpcloud.ListOptions{Limit: 10}))
+		assert.Equal(t, ids(users), ids(got))
+		// 6 pages at 2 per second with a burst of 2: pages 1-2 pass, page 3
+		// meets a 429 with Retry-After: 1, the client pauses 1 s (two tokens
+		// back), pages 3-4 pass, page 5 meets a 429, and so on.
+		assert.Equal(t, 8, srv.Calls()["GET /api/systemusers"])
+		assert.Equal(t, 2*time.Second, time.Since(start))
+	})
 }

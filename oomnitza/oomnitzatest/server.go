@@ -141,6 +141,14 @@ func NewServer(opts ...Option) *Server {
 // Err reports the first error seeding WithRecords met.
 func (s *Server) Err() error { return s.seedErr }
 
+// Handler returns the fake's HTTP handler, the one the server serves, for
+// running the fake without a socket: behind a RoundTripper that calls it
+// directly, for example inside testing/synctest, where time is fake and
+// real network waits would stall the bubble. Faults that drop the
+// connection (reset, commit-then-drop) need a real connection and fail
+// behind a recorder.
+func (s *Server) Handler() http.Handler { return s.ts.Config.Handler }
+
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
 
