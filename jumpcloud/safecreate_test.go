@@ -55,3 +55,13 @@ func TestLostUpdateReplyIsATypedOutcomeUnknown(t *testing.T) {
 	assert.ErrorIs(t, err, jumpcloud.ErrOutcomeUnknown)
 	assert.Contains(t, err.Error(), "jumpcloud: PUT /api/systemusers/"+id+": after 3 attempts: ")
 }
+
+func TestGetByEmailAgainstTheFakeIgnoresCase(t *testing.T) {
+	srv, c := fakeClient(t, nil)
+	id := srv.AddUser(&jumpcloud.User{Username: "ada", Email: "ada@example.com"})
+	u, err := c.Users.GetByEmail(t.Context(), " Ada@Example.COM")
+	require.NoError(t, err)
+	assert.Equal(t, id, u.ID)
+	_, err = c.Users.GetByEmail(t.Context(), "nobody@example.com")
+	assert.ErrorIs(t, err, jumpcloud.ErrNotFound)
+}
