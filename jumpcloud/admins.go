@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	emailrule "github.com/jcoom/jcoom/internal/email"
+
 	"github.com/jcoom/jcoom/internal/paging"
 )
 
@@ -104,7 +106,7 @@ func (s *AdminsService) GetByEmail(ctx context.Context, email string) (*Admin, e
 		if err != nil {
 			return nil, err
 		}
-		if strings.EqualFold(strings.TrimSpace(a.Email), email) {
+		if emailrule.Same(a.Email, email) {
 			found = append(found, a)
 		}
 	}

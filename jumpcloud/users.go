@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	emailrule "github.com/jcoom/jcoom/internal/email"
+
 	"github.com/jcoom/jcoom/internal/paging"
 	"github.com/jcoom/jcoom/internal/safecreate"
 )
@@ -112,21 +114,11 @@ func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, err
 	if email == "" {
 		return nil, errors.New("jumpcloud: look up by email: value is empty")
 	}
-	forms := []any{email}
-	if lower := strings.ToLower(email); lower != email {
-		forms = append(forms, lower)
-	}
-	page, err := s.List(ctx, &ListOptions{Limit: MaxLimit, Filter: Filters{In("email", forms...)}})
+	page, err := s.List(ctx, &ListOptions{Limit: MaxLimit, Filter: Filters{In("email", emailrule.Forms(email)...)}})
 	if err != nil {
 		return nil, err
 	}
-	var found []*User
-	for _, u := range page.Users {
-		if strings.EqualFold(strings.TrimSpace(u.Email), email) {
-			found = append(found, u)
-		}
-	}
-	return one(found, "email", email)
+	return one(emailrule.Keep(page.Users, func(u *User) string { return u.Email }, email), "email", email)
 }
 
 // GetByUsername returns the user with this username (exact, as JumpCloud

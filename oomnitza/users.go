@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	emailrule "github.com/jcoom/jcoom/internal/email"
+
 	"github.com/jcoom/jcoom/internal/paging"
 	"github.com/jcoom/jcoom/internal/safecreate"
 	"github.com/jcoom/jcoom/internal/transport"
@@ -129,20 +131,11 @@ func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, err
 	if email == "" {
 		return nil, errors.New("oomnitza: look up by email: value is empty")
 	}
-	forms := []any{email}
-	if lower := strings.ToLower(email); lower != email {
-		forms = append(forms, lower)
-	}
-	page, err := s.List(ctx, &ListOptions{Limit: 100, Filter: In("email", forms...)})
+	page, err := s.List(ctx, &ListOptions{Limit: 100, Filter: In("email", emailrule.Forms(email)...)})
 	if err != nil {
 		return nil, err
 	}
-	var found []*User
-	for _, u := range page.Users {
-		if strings.EqualFold(strings.TrimSpace(u.Email), email) {
-			found = append(found, u)
-		}
-	}
+	found := emailrule.Keep(page.Users, func(u *User) string { return u.Email }, email)
 	if len(found) != 1 {
 		return nil, &MatchError{API: "oomnitza", What: "user", Field: "email", Value: email, Count: len(found)}
 	}

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/jcoom/jcoom/internal/email"
+
 	"github.com/jcoom/jcoom/internal/transport"
 )
 
@@ -151,7 +153,7 @@ func Differences(pairs ...Pair) string {
 	var diffs []string
 	for _, p := range pairs {
 		sent, found := strings.TrimSpace(p.Sent), strings.TrimSpace(p.Found)
-		if sent == "" || sent == found || p.Fold && strings.EqualFold(sent, found) {
+		if sent == "" || sent == found || p.Fold && email.Same(sent, found) {
 			continue
 		}
 		diffs = append(diffs, fmt.Sprintf("%s is %q, not %q", p.Name, found, sent))
