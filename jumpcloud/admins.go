@@ -77,6 +77,7 @@ func (s *AdminsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*A
 		return func(yield func(*Admin, error) bool) { yield(nil, err) }
 	}
 	return paging.All(ctx, paging.Spec[*Admin]{
+		What:  "jumpcloud: administrators",
 		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
 		Key: func(a *Admin) string { return a.ID },
 		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*Admin], error) {

@@ -307,7 +307,7 @@ func TestAllIteratorSemantics(t *testing.T) {
 
 func TestAllDeduplicatesWhenPagesShift(t *testing.T) {
 	users := jumpcloudtest.GenerateUsers(60, 3)
-	srv, c := fakeClient(t, []jumpcloudtest.Option{jumpcloudtest.WithUsers(users[10:]...)})
+	srv, c := fakeClient(t, []jumpcloudtest.Option{jumpcloudtest.WithUsers(users[4:]...)})
 	seen := map[string]int{}
 	n := 0
 	for u, err := range c.Users.All(t.Context(), &jumpcloud.ListOptions{Limit: 10}) {
@@ -316,15 +316,41 @@ func TestAllDeduplicatesWhenPagesShift(t *testing.T) {
 		n++
 		if n == 5 {
 			// Users sorted before the cursor appear mid-iteration and shift
-			// every later page forward: page 2 repeats what page 1 yielded.
+			// every later page forward: page 2 starts with 4 users page 1
+			// yielded.
+			for _, u := range users[:4] {
+				srv.AddUser(u)
+			}
+		}
+	}
+	assert.Len(t, seen, 56, "every user that was there from the start")
+	for id, k := range seen {
+		assert.Equal(t, 1, k, "user %s yielded %d times", id, k)
+	}
+}
+
+func TestAllRefusesAPageOfRepeatsAsIncomplete(t *testing.T) {
+	// A whole page of users already read is what a server that ignores
+	// skip sends; a listing that goes on from it could run forever, and
+	// one that stops would be silently short.
+	users := jumpcloudtest.GenerateUsers(60, 3)
+	srv, c := fakeClient(t, []jumpcloudtest.Option{jumpcloudtest.WithUsers(users[10:]...)})
+	n := 0
+	var last error
+	for _, err := range c.Users.All(t.Context(), &jumpcloud.ListOptions{Limit: 10}) {
+		if err != nil {
+			last = err
+			break
+		}
+		if n++; n == 5 {
 			for _, u := range users[:10] {
 				srv.AddUser(u)
 			}
 		}
 	}
-	for id, k := range seen {
-		assert.Equal(t, 1, k, "user %s yielded %d times", id, k)
-	}
+	require.ErrorIs(t, last, jumpcloud.ErrIncompleteList)
+	assert.Contains(t, last.Error(), "offset 10")
+	assert.Equal(t, 10, n)
 }
 
 func TestCreateNeverDuplicatesOnLostResponses(t *testing.T) {

@@ -76,6 +76,7 @@ func (s *UsersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Us
 		return func(yield func(*User, error) bool) { yield(nil, err) }
 	}
 	return paging.All(ctx, paging.Spec[*User]{
+		What:  "jumpcloud: systemusers",
 		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
 		Key: func(u *User) string { return u.ID },
 		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*User], error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jcoom/jcoom/internal/paging"
 	"github.com/jcoom/jcoom/internal/safecreate"
 	"github.com/jcoom/jcoom/internal/transport"
 )
@@ -25,6 +26,12 @@ var (
 	// ErrMultipleMatches matches a look-up that found several records
 	// where it expected one.
 	ErrMultipleMatches = transport.ErrMultipleMatches
+	// ErrIncompleteList matches an iteration that ended because the
+	// server's pages could not be read completely and consistently (an
+	// item without an id, a page that repeats earlier ones, an empty page
+	// where the count says more remain): what was yielded is not the whole
+	// collection, so nothing may be concluded from what is missing.
+	ErrIncompleteList = paging.ErrIncomplete
 )
 
 // MatchError is a look-up by field value that did not find exactly one

@@ -249,6 +249,7 @@ func (s *SaaSService) Users(ctx context.Context, saasID int) iter.Seq2[*SaaSUser
 		return func(yield func(*SaaSUser, error) bool) { yield(nil, err) }
 	}
 	return paging.All(ctx, paging.Spec[*SaaSUser]{
+		What:  fmt.Sprintf("oomnitza: saas %d users", saasID),
 		Limit: DefaultPageSize,
 		Key:   func(u *SaaSUser) string { return u.UserID },
 		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*SaaSUser], error) {
@@ -256,17 +257,7 @@ func (s *SaaSService) Users(ctx context.Context, saasID int) iter.Seq2[*SaaSUser
 			if err != nil {
 				return paging.Page[*SaaSUser]{}, err
 			}
-			total := p.Total
-			switch {
-			case len(p.Users) > limit: // paging ignored: this is everything
-				total = skip + len(p.Users)
-			case total < 0:
-				total = skip + len(p.Users)
-				if len(p.Users) == limit {
-					total++
-				}
-			}
-			return paging.Page[*SaaSUser]{Items: p.Users, Total: total}, nil
+			return paging.Page[*SaaSUser]{Items: p.Users, Total: p.Total}, nil
 		},
 	})
 }

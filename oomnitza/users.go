@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,10 +78,15 @@ func (s *UsersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Us
 	if o.Limit == 0 {
 		o.Limit = DefaultPageSize
 	}
+	if len(o.Fields) > 0 && !slices.Contains(o.Fields, "user_id") {
+		// Without its key a user cannot be told from the next one.
+		o.Fields = append(o.Fields, "user_id")
+	}
 	if _, err := o.values(); err != nil {
 		return func(yield func(*User, error) bool) { yield(nil, err) }
 	}
 	return paging.All(ctx, paging.Spec[*User]{
+		What:  "oomnitza: users",
 		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
 		Key: func(u *User) string { return u.UserID },
 		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[*User], error) {
@@ -90,14 +96,7 @@ func (s *UsersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Us
 			if err != nil {
 				return paging.Page[*User]{}, err
 			}
-			total := p.Total
-			if total < 0 { // no X-Total-Count: keep going while pages are full
-				total = skip + len(p.Users)
-				if len(p.Users) == limit {
-					total++
-				}
-			}
-			return paging.Page[*User]{Items: p.Users, Total: total}, nil
+			return paging.Page[*User]{Items: p.Users, Total: p.Total}, nil
 		},
 	})
 }

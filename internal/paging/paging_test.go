@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -146,4 +147,127 @@ func TestContextCancelStops(t *testing.T) {
 	_, err := drain(t, All(ctx, Spec[string]{Limit: 10, Concurrency: 4, Fetch: src.fetch}))
 	require.ErrorIs(t, err, context.Canceled)
 	assert.True(t, errors.Is(err, context.Canceled))
+}
+
+// capped is a server that never sends more than cap items a page, whatever
+// the limit asked, and may lie about its total or ignore the offset.
+type capped struct {
+	items      []string
+	cap        int
+	total      int // reported total; 0 reports len(items)
+	ignoreSkip bool
+	fetches    atomic.Int32
+	maxSkip    atomic.Int64
+}
+
+func (c *capped) fetch(ctx context.Context, skip, limit int) (Page[string], error) {
+	c.fetches.Add(1)
+	if int64(skip) > c.maxSkip.Load() {
+		c.maxSkip.Store(int64(skip))
+	}
+	if err := ctx.Err(); err != nil {
+		return Page[string]{}, err
+	}
+	if c.ignoreSkip {
+		skip = 0
+	}
+	total := c.total
+	if total == 0 {
+		total = len(c.items)
+	}
+	end := min(skip+min(limit, c.cap), len(c.items))
+	if skip >= end {
+		return Page[string]{Total: total}, nil
+	}
+	return Page[string]{Items: slices.Clone(c.items[skip:end]), Total: total}, nil
+}
+
+func key(s string) string { return s }
+
+func TestShortPagesDoNotEndAListingThatATotalSaysGoesOn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, conc := range []int{0, 1, 4, 8} {
+		src := &capped{items: items(300), cap: 50}
+		got, err := drain(t, All(t.Context(), Spec[string]{Limit: 100, Concurrency: conc, Fetch: src.fetch, Key: key}))
+		require.NoError(t, err, "conc=%d", conc)
+		assert.Equal(t, src.items, got, "conc=%d: all 300, in order", conc)
+	}
+}
+
+func TestUnknownTotalPagesWhileFull(t *testing.T) {
+	src := &capped{items: items(25), cap: 10, total: UnknownTotal}
+	got, err := drain(t, All(t.Context(), Spec[string]{Limit: 10, Concurrency: 4, Fetch: src.fetch, Key: key}))
+	require.NoError(t, err)
+	assert.Equal(t, src.items, got)
+	assert.Equal(t, int32(3), src.fetches.Load())
+}
+
+func TestAnItemWithoutKeyIsAnError(t *testing.T) {
+	src := &source{items: []string{"a", "", "c"}, failAt: -1}
+	got, err := drain(t, All(t.Context(), Spec[string]{What: "things", Limit: 10, Fetch: src.fetch, Key: key}))
+	require.ErrorIs(t, err, ErrIncomplete)
+	assert.Equal(t, "things: listing incomplete: item 2 of the page at offset 0 has no id", err.Error())
+	assert.Equal(t, []string{"a"}, got)
+}
+
+func TestAServerThatIgnoresSkipIsDetected(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, conc := range []int{1, 4} {
+		for _, total := range []int{1000, UnknownTotal} {
+			src := &capped{items: items(1000), cap: 10, total: total, ignoreSkip: true}
+			got, err := drain(t, All(t.Context(), Spec[string]{Limit: 10, Concurrency: conc, Fetch: src.fetch, Key: key}))
+			require.ErrorIs(t, err, ErrIncomplete, "conc=%d total=%d", conc, total)
+			assert.Len(t, got, 10)
+			assert.LessOrEqual(t, src.fetches.Load(), int32(2+conc), "conc=%d total=%d: stopped at the first repeat", conc, total)
+		}
+	}
+}
+
+func TestAnEmptyPageWhereTheTotalPromisesMoreIsAnError(t *testing.T) {
+	src := &capped{items: items(30), cap: 10, total: 40}
+	got, err := drain(t, All(t.Context(), Spec[string]{Limit: 10, Fetch: src.fetch, Key: key}))
+	require.ErrorIs(t, err, ErrIncomplete)
+	assert.Contains(t, err.Error(), "counts 40 items but the page at offset 30 is empty")
+	assert.Len(t, got, 30)
+}
+
+func TestAHugeTotalPlansNothingAhead(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	// A hostile count: offsets are planned a window at a time, so the
+	// total sizes nothing, and the listing ends at the first empty page.
+	for _, total := range []int{1e8, math.MaxInt} {
+		src := &capped{items: items(100), cap: 10, total: total}
+		got, err := drain(t, All(t.Context(), Spec[string]{Limit: 10, Concurrency: 8, Fetch: src.fetch, Key: key}))
+		require.ErrorIs(t, err, ErrIncomplete)
+		assert.Len(t, got, 100)
+		assert.LessOrEqual(t, src.fetches.Load(), int32(11+8), "at most a window past the end")
+	}
+}
+
+func TestAMissingCountIsNoCount(t *testing.T) {
+	// A count of 0 with a full page (a field the server left out) does not
+	// end the listing after one page.
+	src := &capped{items: items(25), cap: 10}
+	f := func(ctx context.Context, skip, limit int) (Page[string], error) {
+		p, err := src.fetch(ctx, skip, limit)
+		p.Total = 0
+		return p, err
+	}
+	got, err := drain(t, All(t.Context(), Spec[string]{Limit: 10, Concurrency: 4, Fetch: f, Key: key}))
+	require.NoError(t, err)
+	assert.Equal(t, src.items, got)
+}
+
+func BenchmarkHugeTotal(b *testing.B) {
+	// Memory for a listing whose server claims math.MaxInt items but has
+	// 100: bounded by the window, not by the claim.
+	b.ReportAllocs()
+	for b.Loop() {
+		src := &capped{items: items(100), cap: 10, total: math.MaxInt}
+		for _, err := range All(b.Context(), Spec[string]{Limit: 10, Concurrency: 8, Fetch: src.fetch, Key: key}) {
+			if err != nil {
+				break
+			}
+		}
+	}
 }
