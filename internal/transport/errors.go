@@ -186,16 +186,22 @@ func (e *RequestError) Is(target error) bool {
 
 // ParseRetryAfter parses a Retry-After value: delta seconds (decimals are
 // tolerated) or an HTTP date in any format http.ParseTime accepts. Negative
-// values and past dates give 0. ok is false when the value is absent or
+// values and past dates give 0; a number too large to represent gives the
+// longest duration (over any cap). ok is false when the value is absent or
 // cannot be parsed.
 func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return 0, false
+	if f, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case math.IsInf(f, 1) && err != nil:
+			// A number too large to represent (1e400, thousands of
+			// digits): longer than any cap.
+			return time.Duration(math.MaxInt64), true
+		case math.IsNaN(f), math.IsInf(f, 0) && err == nil:
+			return 0, false // "NaN", "Inf": not a number of seconds
 		}
 		if f <= 0 {
 			return 0, true

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -59,20 +62,73 @@ func (g *gate) wait(ctx context.Context) error {
 // before the context deadline.
 var errLimiterWait = errors.New("client-side rate limit wait")
 
-type limitRoundTripper struct {
-	gate *gate
-	next http.RoundTripper
+// attemptRoundTripper runs one attempt: it waits at the gate (bounded only
+// by the caller's context), then starts the attempt's own timeout, which
+// also covers reading the body, and notes whether any byte of the request
+// was written, so that a failure before that is known to be unsent.
+type attemptRoundTripper struct {
+	gate    *gate
+	timeout time.Duration
+	next    http.RoundTripper
 }
 
-func (l *limitRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := l.gate.wait(req.Context()); err != nil {
+func (a *attemptRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := a.gate.wait(req.Context()); err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
 		return nil, &notSentError{err}
 	}
-	return l.next.RoundTrip(req)
+	ctx, cancel := context.WithTimeout(req.Context(), a.timeout)
+	var asked, wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn:          func(string) { asked.Store(true) },
+		WroteHeaderField: func(string, []string) { wrote.Store(true) },
+	})
+	resp, err := a.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		timedOut := ctx.Err() != nil && req.Context().Err() == nil
+		cancel()
+		if timedOut {
+			err = &attemptTimeoutError{after: a.timeout, err: err}
+		}
+		// Only a transport that reports its progress can prove that
+		// nothing left; any other failure may have reached the server.
+		if asked.Load() && !wrote.Load() {
+			return nil, &notSentError{err}
+		}
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
 }
+
+// cancelOnClose ends an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// attemptTimeoutError is an attempt that ran past the per-attempt timeout
+// (the caller's context did not end). It is a net.Error whose Timeout is
+// true.
+type attemptTimeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("attempt timed out after %v: %v", e.after, e.err)
+}
+func (e *attemptTimeoutError) Unwrap() error   { return e.err }
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
 
 // notSentError marks a failure at the client's own gate: nothing was sent.
 type notSentError struct{ err error }

@@ -51,10 +51,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		switch {
 		case errors.As(err, &rl), errors.Is(err, ErrRedirectRefused), errors.Is(err, errLimiterWait):
 			return false, err
-		case isDialError(err):
+		case permanentTransportError(err):
+			return false, err
+		case isDialError(err), errors.Is(err, errNotSent):
 			return true, nil
 		case info.idempotent:
-			return !permanentTransportError(err), nil
+			info.markAmbiguous()
+			return true, nil
 		default:
 			return false, err
 		}
@@ -72,7 +75,16 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !retryableStatus(resp.StatusCode) || !info.idempotent {
 		return false, nil
 	}
+	if resp.StatusCode >= 500 {
+		info.markAmbiguous()
+	}
 	return true, nil
+}
+
+func (i callInfo) markAmbiguous() {
+	if i.ambiguous != nil {
+		i.ambiguous.Store(true)
+	}
 }
 
 // permanentTransportError reports failures that sending again cannot
@@ -95,7 +107,10 @@ func permanentTransportError(err error) bool {
 // back to jittered exponential backoff.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d <= c.maxRetryAft {
+		// A Retry-After of 0, below 0 or in the past asks for no wait at
+		// all; the minimum backoff applies, so that retries are not spent
+		// at once.
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d > 0 && d <= c.maxRetryAft {
 			c.logger.Debug("waiting for Retry-After", "status", resp.StatusCode, "wait", d)
 			return d
 		}

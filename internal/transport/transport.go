@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -149,9 +150,10 @@ func New(cfg Config) (*Client, error) {
 		waitMax = DefaultRetryWaitMax
 	}
 	httpClient := &http.Client{
-		Timeout:       timeout,
+		// No Client.Timeout: it would count the wait at the gate. The
+		// attempt's timeout starts once the gate lets it through.
 		CheckRedirect: checkRedirect,
-		Transport: &limitRoundTripper{gate: c.gate, next: &authRoundTripper{
+		Transport: &attemptRoundTripper{gate: c.gate, timeout: timeout, next: &authRoundTripper{
 			host: base.Host, header: c.authHeader, credential: c.credential, next: inner,
 		}},
 	}
@@ -227,6 +229,9 @@ type ctxKey struct{}
 type callInfo struct {
 	method     string
 	idempotent bool
+	// ambiguous is set when an attempt that may have been applied (sent
+	// with no reply, or answered with a 5xx) is retried.
+	ambiguous *atomic.Bool
 }
 
 // Do sends r and decodes a 2xx JSON body into out (when out is non-nil and
@@ -250,7 +255,8 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if len(r.Query) > 0 {
 		u.RawQuery = r.Query.Encode()
 	}
-	ctx = context.WithValue(ctx, ctxKey{}, callInfo{method: r.Method, idempotent: r.Idempotent || idempotent(r.Method)})
+	info := callInfo{method: r.Method, idempotent: r.Idempotent || idempotent(r.Method), ambiguous: new(atomic.Bool)}
+	ctx = context.WithValue(ctx, ctxKey{}, info)
 	var raw any
 	if body != nil {
 		raw = body
@@ -276,6 +282,11 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		return nil, c.wrapErr(r.Method, r.Path, err)
 	}
 	defer drainClose(resp.Body)
+	if resp.StatusCode == http.StatusNotFound && r.Method == http.MethodDelete && info.ambiguous.Load() {
+		// An earlier attempt may have deleted it: gone is what was asked.
+		c.logger.DebugContext(ctx, "delete answered 404 after an attempt whose outcome was unknown: already deleted", "path", r.Path)
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header}, nil
+	}
 	if resp.StatusCode >= 300 {
 		return nil, newResponseError(r.Method, r.Path, resp, c.maxRetryAft)
 	}
