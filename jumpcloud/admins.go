@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	emailrule "github.com/jcoom/jcoom/internal/email"
+	"github.com/jcoom/jcoom/internal/transport"
 
 	"github.com/jcoom/jcoom/internal/paging"
 )
@@ -58,6 +59,9 @@ func (s *AdminsService) List(ctx context.Context, opts *ListOptions) (*AdminPage
 	var page AdminPage
 	if _, err := s.client.do(ctx, http.MethodGet, "/api/users", q, nil, &page); err != nil {
 		return nil, err
+	}
+	if page.Admins == nil {
+		return nil, transport.UnexpectedReply("jumpcloud", http.MethodGet, "/api/users", "the reply has no results list")
 	}
 	return &page, nil
 }

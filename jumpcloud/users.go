@@ -2,6 +2,7 @@ package jumpcloud
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	emailrule "github.com/jcoom/jcoom/internal/email"
+	"github.com/jcoom/jcoom/internal/transport"
 
 	"github.com/jcoom/jcoom/internal/paging"
 	"github.com/jcoom/jcoom/internal/safecreate"
@@ -55,6 +57,11 @@ func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, 
 	var page UserPage
 	if _, err := s.client.do(ctx, http.MethodGet, "/api/systemusers", q, nil, &page); err != nil {
 		return nil, err
+	}
+	if page.Users == nil {
+		// An error object or an empty body: not an empty page, which
+		// carries "results": [].
+		return nil, transport.UnexpectedReply("jumpcloud", http.MethodGet, "/api/systemusers", "the reply has no results list")
 	}
 	return &page, nil
 }
@@ -101,7 +108,22 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	if _, err := s.client.do(ctx, http.MethodGet, path, nil, nil, &u); err != nil {
 		return nil, err
 	}
+	if err := sameUser(http.MethodGet, path, id, &u); err != nil {
+		return nil, err
+	}
 	return &u, nil
+}
+
+// sameUser checks that a reply about the user id is that user: an error
+// object, an empty body or somebody else's record is no success.
+func sameUser(method, path, id string, u *User) error {
+	switch {
+	case u.ID == "":
+		return transport.UnexpectedReply("jumpcloud", method, path, "the reply holds no user (no _id)")
+	case u.ID != id:
+		return transport.UnexpectedReply("jumpcloud", method, path, "asked for user %s, the reply is user %s", id, u.ID)
+	}
+	return nil
 }
 
 // GetByEmail returns the user with this email. Emails compare
@@ -165,8 +187,14 @@ func (s *UsersService) Create(ctx context.Context, req *UserCreateRequest) (*Use
 		Attempts: 4,
 		Send: func(ctx context.Context) (*User, error) {
 			var u User
-			_, err := s.client.do(ctx, http.MethodPost, "/api/systemusers", nil, req, &u)
-			return &u, err
+			if _, err := s.client.do(ctx, http.MethodPost, "/api/systemusers", nil, req, &u); err != nil {
+				return nil, err
+			}
+			if ValidateID(u.ID) != nil {
+				// Maybe created, maybe not: safe create looks it up.
+				return nil, transport.UnexpectedReply("jumpcloud", http.MethodPost, "/api/systemusers", "the reply holds no user id (_id %q)", u.ID)
+			}
+			return &u, nil
 		},
 		Lookup: func(ctx context.Context) (*User, bool, error) {
 			return safecreate.Found(s.GetByUsername(ctx, req.Username))
@@ -195,6 +223,9 @@ func (s *UsersService) Update(ctx context.Context, id string, req *UserUpdateReq
 	if _, err := s.client.do(ctx, http.MethodPut, path, nil, req, &u); err != nil {
 		return nil, err
 	}
+	if err := sameUser(http.MethodPut, path, id, &u); err != nil {
+		return nil, err
+	}
 	return &u, nil
 }
 
@@ -205,7 +236,9 @@ type DeleteOptions struct {
 	CascadeManager bool
 }
 
-// Delete removes a user and returns it as it was.
+// Delete removes a user and returns it as it was. When an attempt's reply
+// was lost and the retry finds the user gone (404), the delete happened:
+// Delete succeeds and the user returned carries only its ID.
 func (s *UsersService) Delete(ctx context.Context, id string, opts *DeleteOptions) (*User, error) {
 	path, err := userPath(id)
 	if err != nil {
@@ -216,7 +249,18 @@ func (s *UsersService) Delete(ctx context.Context, id string, opts *DeleteOption
 		q = map[string][]string{"cascade_manager": {"null"}}
 	}
 	var u User
-	if _, err := s.client.do(ctx, http.MethodDelete, path, q, nil, &u); err != nil {
+	resp, err := s.client.do(ctx, http.MethodDelete, path, q, nil, &u)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		// Gone after an attempt whose reply was lost (see transport).
+		if err := json.Unmarshal([]byte(`{"_id":"`+id+`"}`), &u); err != nil {
+			return nil, err
+		}
+		return &u, nil
+	}
+	if err := sameUser(http.MethodDelete, path, id, &u); err != nil {
 		return nil, err
 	}
 	return &u, nil

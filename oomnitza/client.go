@@ -168,6 +168,16 @@ func FromEnv(opts ...Option) (*Client, error) {
 func (c *Client) BaseURL() string { return c.tc.BaseURL().String() }
 
 func (c *Client) do(ctx context.Context, method, path string, query map[string][]string, body, out any) (*transport.Response, error) {
+	return c.send(ctx, method, path, query, body, out, false)
+}
+
+// doIdempotent is do for a write that sets absolute values, so it may be
+// retried like a PUT.
+func (c *Client) doIdempotent(ctx context.Context, method, path string, query map[string][]string, body, out any) (*transport.Response, error) {
+	return c.send(ctx, method, path, query, body, out, true)
+}
+
+func (c *Client) send(ctx context.Context, method, path string, query map[string][]string, body, out any, idempotent bool) (*transport.Response, error) {
 	if ctx == nil {
 		return nil, errors.New("oomnitza: nil context")
 	}
@@ -175,7 +185,7 @@ func (c *Client) do(ctx context.Context, method, path string, query map[string][
 	if len(c.headers) > 0 && (method != http.MethodGet) {
 		h = c.headers.Clone()
 	}
-	resp, err := c.tc.Do(ctx, &transport.Request{Method: method, Path: path, Query: query, Header: h, Body: body}, out)
+	resp, err := c.tc.Do(ctx, &transport.Request{Method: method, Path: path, Query: query, Header: h, Body: body, Idempotent: idempotent}, out)
 	if err != nil {
 		return nil, convertError(err)
 	}

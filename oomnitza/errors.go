@@ -32,6 +32,11 @@ var (
 	// where the count says more remain): what was yielded is not the whole
 	// collection, so nothing may be concluded from what is missing.
 	ErrIncompleteList = paging.ErrIncomplete
+	// ErrUnexpectedReply matches a 2xx reply that does not answer what
+	// was asked (an error object, an empty body, a record without an id
+	// or with another id than the one requested). For a write it also
+	// matches ErrOutcomeUnknown.
+	ErrUnexpectedReply = transport.ErrUnexpectedReply
 )
 
 // MatchError is a look-up by field value that did not find exactly one

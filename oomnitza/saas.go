@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/jcoom/jcoom/internal/paging"
+	"github.com/jcoom/jcoom/internal/transport"
 )
 
 // SaaSService manages SaaS applications, their users and roles: /api/v3/saas.
@@ -172,6 +173,9 @@ func (s *SaaSService) Get(ctx context.Context, id int) (*SaaS, error) {
 	if _, err := s.client.do(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
 		return nil, err
 	}
+	if out.SaaSID != id {
+		return nil, transport.UnexpectedReply("oomnitza", http.MethodGet, path, "asked for SaaS %d, the reply is SaaS %d", id, out.SaaSID)
+	}
 	return &out, nil
 }
 
@@ -188,7 +192,7 @@ func (s *SaaSService) Create(ctx context.Context, app *SaaS) (*SaaS, error) {
 		return nil, err
 	}
 	if reply.SaaSID <= 0 {
-		return nil, errors.New("oomnitza: create SaaS: the reply carried no saas_id")
+		return nil, transport.UnexpectedReply("oomnitza", http.MethodPost, "/api/v3/saas", "the reply carries no saas_id")
 	}
 	out := *app
 	out.SaaSID = int(reply.SaaSID)

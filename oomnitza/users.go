@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	emailrule "github.com/jcoom/jcoom/internal/email"
 
@@ -35,11 +37,24 @@ func ValidateID(id string) error {
 		return errors.New("oomnitza: user id is empty")
 	case len(id) > 256:
 		return fmt.Errorf("oomnitza: user id %.20q... is longer than 256 characters", id)
-	case strings.ContainsAny(id, "/?#%\\ \t\r\n"):
-		return fmt.Errorf("oomnitza: user id %q contains a character not allowed in an id ('/', '?', '#', '%%', '\\' or space)", id)
+	case id == "." || id == "..":
+		return fmt.Errorf("oomnitza: user id %q is a path dot segment, not an id", id)
+	case strings.ContainsFunc(id, unicode.IsControl):
+		return fmt.Errorf("oomnitza: user id %q contains a control character", id)
+	case strings.ContainsFunc(id, unicode.IsSpace) || strings.ContainsAny(id, "/?#%\\"):
+		return fmt.Errorf("oomnitza: user id %q contains a character not allowed in an id ('/', '?', '#', '%%', '\\' or white space)", id)
+	}
+	for _, route := range siblingRoutes {
+		if strings.EqualFold(id, route) {
+			return fmt.Errorf("oomnitza: user id %q names the route /api/v3/users/%s, not a user", id, route)
+		}
 	}
 	return nil
 }
+
+// siblingRoutes are the paths beside /api/v3/users/{ident} that an id
+// must never reach.
+var siblingRoutes = []string{"meta", "savedsearches"}
 
 func userPath(id string) (string, error) {
 	if err := ValidateID(id); err != nil {
@@ -58,6 +73,10 @@ func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, 
 	resp, err := s.client.do(ctx, http.MethodGet, "/api/v3/users", q, nil, &users)
 	if err != nil {
 		return nil, err
+	}
+	if users == nil {
+		// An empty body or null: not an empty page, which is [].
+		return nil, transport.UnexpectedReply("oomnitza", http.MethodGet, "/api/v3/users", "the reply is not a list of users")
 	}
 	return &UserPage{Total: totalCount(resp), Users: users}, nil
 }
@@ -111,7 +130,22 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	if _, err := s.client.do(ctx, http.MethodGet, path, nil, nil, &u); err != nil {
 		return nil, err
 	}
+	if err := sameUser(http.MethodGet, path, id, &u); err != nil {
+		return nil, err
+	}
 	return &u, nil
+}
+
+// sameUser checks that a reply about the user id is that user: an error
+// object, an empty body or somebody else's record is no success.
+func sameUser(method, path, id string, u *User) error {
+	switch {
+	case u.UserID == "":
+		return transport.UnexpectedReply("oomnitza", method, path, "the reply holds no user (no user_id)")
+	case u.UserID != id:
+		return transport.UnexpectedReply("oomnitza", method, path, "asked for user %q, the reply is user %q", id, u.UserID)
+	}
+	return nil
 }
 
 // GetByUsername returns the user with this username (exact, after
@@ -182,13 +216,25 @@ func (s *UsersService) Create(ctx context.Context, rec Record) (*User, error) {
 	if username == "" {
 		return nil, errors.New("oomnitza: create user: username is empty; Oomnitza identifies people by username (usually the email)")
 	}
+	if raw, _ := rec["username"].(string); raw != username {
+		// Normalised once: what is sent is what the look-up after a lost
+		// reply searches for.
+		rec = maps.Clone(rec)
+		rec["username"] = username
+	}
 	return safecreate.Run(ctx, safecreate.Spec[*User]{
 		What:     fmt.Sprintf("oomnitza: create user %q", username),
 		Attempts: 4,
 		Send: func(ctx context.Context) (*User, error) {
 			var u User
-			_, err := s.client.do(ctx, http.MethodPost, "/api/v3/users", nil, rec, &u)
-			return &u, err
+			if _, err := s.client.do(ctx, http.MethodPost, "/api/v3/users", nil, rec, &u); err != nil {
+				return nil, err
+			}
+			if u.UserID == "" {
+				// Maybe created, maybe not: safe create looks it up.
+				return nil, transport.UnexpectedReply("oomnitza", http.MethodPost, "/api/v3/users", "the reply holds no user (no user_id)")
+			}
+			return &u, nil
 		},
 		Lookup: func(ctx context.Context) (*User, bool, error) {
 			return safecreate.Found(s.GetByUsername(ctx, username))
@@ -216,8 +262,13 @@ func (s *UsersService) Update(ctx context.Context, id string, rec Record) (*User
 	if len(rec) == 0 {
 		return nil, fmt.Errorf("oomnitza: update user %q: record is empty; nothing to change", id)
 	}
+	// The record sets absolute values, so sending it twice is sending it
+	// once: a PATCH that fails in transit is retried like a PUT.
 	var u User
-	if _, err := s.client.do(ctx, http.MethodPatch, path, nil, rec, &u); err != nil {
+	if _, err := s.client.doIdempotent(ctx, http.MethodPatch, path, nil, rec, &u); err != nil {
+		return nil, err
+	}
+	if err := sameUser(http.MethodPatch, path, id, &u); err != nil {
 		return nil, err
 	}
 	return &u, nil

@@ -27,7 +27,21 @@ var (
 	// the server acted (a timeout, a reset, a 5xx). Read before writing
 	// again.
 	ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been applied")
+	// ErrUnexpectedReply matches a 2xx reply that does not answer what was
+	// asked: an error object, an empty body, a record without an id or
+	// with another id than the one requested.
+	ErrUnexpectedReply = errors.New("unexpected reply")
 )
+
+// UnexpectedReply is the error for a 2xx reply that does not answer the
+// request. A write with such a reply may have been applied, so for a write
+// it matches ErrOutcomeUnknown.
+func UnexpectedReply(api, method, path, format string, args ...any) *RequestError {
+	return &RequestError{
+		API: api, Method: method, Path: path, Sent: true, Attempts: 1,
+		Err: fmt.Errorf("%w: %s", ErrUnexpectedReply, fmt.Sprintf(format, args...)),
+	}
+}
 
 // errNotSent marks a failure that happened before anything was sent (the
 // client's own pause gate or rate limiter).
