@@ -126,3 +126,30 @@ func TestDeleteWhoseReplyWasLostIsDone(t *testing.T) {
 	_, err = c.Users.Delete(t.Context(), u.ID, nil)
 	require.ErrorIs(t, err, jumpcloud.ErrNotFound, "a plain 404 is still not found")
 }
+
+func TestConstructorErrorsNeverShowAURLPassword(t *testing.T) {
+	for _, raw := range []string{"http://admin:SECRET@example.com", "https://u:SECRET@exa mple.com", "u:SECRET@example.com", "https://example.com/?token=SECRET"} {
+		_, err := jumpcloud.NewClient(hostileKey, jumpcloud.WithBaseURL(raw))
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "SECRET")
+		t.Setenv(jumpcloud.EnvAPIKey, hostileKey)
+		t.Setenv(jumpcloud.EnvBaseURL, raw)
+		_, err = jumpcloud.FromEnv()
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "SECRET")
+	}
+	t.Setenv(jumpcloud.EnvBaseURL, "")
+	t.Setenv(jumpcloud.EnvAPIKey, "key\r\nX-Evil: 1")
+	_, err := jumpcloud.FromEnv()
+	require.ErrorContains(t, err, "control character")
+}
+
+func TestFilterFieldsStartingWithDollarAreRefused(t *testing.T) {
+	var calls atomic.Int32
+	c := hostileClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	for _, f := range []string{"$where", "$or"} {
+		_, err := c.Users.List(t.Context(), &jumpcloud.ListOptions{Filter: jumpcloud.Filters{jumpcloud.Eq(f, "x")}})
+		require.Error(t, err, f)
+	}
+	assert.Zero(t, calls.Load())
+}

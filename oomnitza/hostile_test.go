@@ -201,3 +201,21 @@ func TestUpdateIsRetriedLikeAPut(t *testing.T) {
 		assert.Equal(t, "Ann", u.FirstName)
 	}
 }
+
+func TestConstructorErrorsNeverShowAURLPassword(t *testing.T) {
+	for _, raw := range []string{"http://admin:SECRET@example.com", "https://u:SECRET@exa mple.com", "u:SECRET@example.com", "https://example.com/?token=SECRET"} {
+		_, err := oomnitza.NewClient(raw, "tok")
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "SECRET")
+		t.Setenv(oomnitza.EnvURL, raw)
+		t.Setenv(oomnitza.EnvAPIToken, "tok")
+		_, err = oomnitza.FromEnv()
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "SECRET")
+	}
+	t.Setenv(oomnitza.EnvURL, "https://acme.oomnitza.com")
+	t.Setenv(oomnitza.EnvAPIToken, "tok\r\nX-Evil: 1")
+	_, err := oomnitza.FromEnv()
+	require.ErrorContains(t, err, "control character")
+	assert.NotContains(t, err.Error(), "Evil")
+}

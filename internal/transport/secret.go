@@ -12,17 +12,21 @@ const redacted = "[redacted]"
 // The value sits behind a pointer so that even reflection-based printing of a
 // struct that holds a Secret in an unexported field (where fmt cannot call
 // String) shows an address, never the credential.
-type Secret struct{ value *string }
+//
+// The value is held inside a closure: printers and dumpers that walk
+// structs by reflection without calling methods (go-spew, testify's diff,
+// %+v of an enclosing struct) see a func, never the characters.
+type Secret struct{ value func() string }
 
 // NewSecret wraps a credential.
-func NewSecret(v string) Secret { return Secret{value: &v} }
+func NewSecret(v string) Secret { return Secret{value: func() string { return v }} }
 
 // Reveal returns the credential itself. Call it only to put the value on the wire.
 func (s Secret) Reveal() string {
 	if s.value == nil {
 		return ""
 	}
-	return *s.value
+	return s.value()
 }
 
 // IsZero reports whether the secret is empty.

@@ -172,22 +172,56 @@ func New(cfg Config) (*Client, error) {
 }
 
 // ParseBaseURL checks that raw is an absolute https URL (http is allowed for
-// loopback hosts only) with no query, fragment or credentials.
+// loopback hosts only) with no query, fragment or credentials. Its errors
+// never show a password in raw, even when raw does not parse.
 func ParseBaseURL(raw string) (*url.URL, error) {
+	shown := RedactURL(raw)
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("transport: base URL %q is not a URL: %w", raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the url.Error repeats the raw URL
+		}
+		return nil, fmt.Errorf("transport: base URL %q is not a URL: %w", shown, err)
 	}
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("transport: base URL %q must be absolute, like https://host", raw)
+		return nil, fmt.Errorf("transport: base URL %q must be absolute, like https://host", shown)
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("transport: base URL %q must use https (plain http is allowed only for loopback hosts)", raw)
+		return nil, fmt.Errorf("transport: base URL %q must use https (plain http is allowed only for loopback hosts)", shown)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("transport: base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+		return nil, fmt.Errorf("transport: base URL %q must not carry credentials, a query or a fragment", shown)
 	}
 	return u, nil
+}
+
+// RedactURL returns raw with any user information (user:password@) and
+// whatever follows a "?" or "#" replaced by "xxxxx", whether or not raw
+// parses as a URL.
+func RedactURL(raw string) string {
+	rest := raw
+	prefix := ""
+	if i := strings.Index(rest, "//"); i >= 0 {
+		prefix, rest = rest[:i+2], rest[i+2:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = "xxxxx" + rest[at:]
+	} else if prefix == "" {
+		// No authority marker: anything up to an "@" may be user
+		// information ("user:pass@host").
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			rest = "xxxxx" + rest[at:]
+		}
+	}
+	if q := strings.IndexAny(rest, "?#"); q >= 0 {
+		rest = rest[:q+1] + "xxxxx"
+	}
+	return prefix + rest
 }
 
 // IsLoopback reports whether host (no port) is localhost or a loopback IP.
