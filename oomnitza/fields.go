@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -36,7 +38,7 @@ type DropdownValue struct {
 }
 
 // flag decodes Oomnitza's string flags ("1", "0", "true", "True", "") and
-// plain booleans or numbers.
+// plain booleans or numbers. Anything else is an error, never a guess.
 type flag bool
 
 func (f *flag) UnmarshalJSON(b []byte) error {
@@ -52,12 +54,17 @@ func (f *flag) UnmarshalJSON(b []byte) error {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "1", "true", "yes", "y", "t":
 		*f = true
-	default:
+	case "0", "false", "no", "n", "f", "", "null":
 		*f = false
+	default:
+		return fmt.Errorf("oomnitza: flag %.40s is not a boolean (true/false, 1/0, yes/no)", b)
 	}
 	return nil
 }
 
+// flexInt decodes an integer sent as a number or a string ("25", 25,
+// 25.0). Fractions, NaN, infinities and values out of int range are
+// errors.
 type flexInt int
 
 func (n *flexInt) UnmarshalJSON(b []byte) error {
@@ -66,9 +73,13 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 		*n = 0
 		return nil
 	}
+	if v, err := strconv.ParseInt(s, 10, 0); err == nil {
+		*n = flexInt(v)
+		return nil
+	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return err
+	if err != nil || v != math.Trunc(v) || v < math.MinInt32 || v > math.MaxInt32 {
+		return fmt.Errorf("oomnitza: %.40s is not an integer", b)
 	}
 	*n = flexInt(v)
 	return nil

@@ -3,7 +3,9 @@ package oomnitza
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -46,7 +48,12 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
+	if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// Epoch seconds, within the years 0001 to 9999 that every layout
+		// can represent; NaN, infinities and huge values are no date.
+		if math.IsNaN(f) || f < minEpoch || f > maxEpoch {
+			return fmt.Errorf("oomnitza: date %s is not epoch seconds between the years 0001 and 9999", b)
+		}
 		*t = Time{time.Unix(int64(f), 0).UTC()}
 		return nil
 	}
@@ -58,6 +65,12 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	return fmt.Errorf("oomnitza: date %s is neither epoch seconds nor ISO 8601", b)
 }
+
+// The epoch seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+const (
+	minEpoch = -62135596800
+	maxEpoch = 253402300799
+)
 
 // MarshalJSON writes epoch seconds, or null for the zero Time.
 func (t Time) MarshalJSON() ([]byte, error) {
