@@ -3,24 +3,12 @@ package mapping
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
-
-// exprOptions are the expr-lang settings for rule expressions and the
-// filter: any variable of the user may be used (missing ones are nil),
-// plus sync_time and sync_credential.
-func exprOptions(boolean bool) []expr.Option {
-	opts := []expr.Option{expr.Env(map[string]any{}), expr.AllowUndefinedVariables()}
-	if boolean {
-		opts = append(opts, expr.AsBool())
-	}
-	return opts
-}
 
 // RunInfo are the facts of a run that mappings can read.
 type RunInfo struct {
@@ -62,7 +50,7 @@ type Compiled struct {
 
 type rule struct {
 	name     string // "fields[3] (email -> username, email)"
-	get      func(src Record, run *RunInfo) (any, error)
+	get      func(st *evalState) (any, error)
 	steps    []step
 	def      any
 	required bool
@@ -125,29 +113,21 @@ func compileRule(i int, f Field, schema *Schema, lookups map[string]Lookup) (rul
 	r := rule{name: describeRule(i, f), def: f.Default, required: f.Required, to: f.To}
 	switch {
 	case f.From == SourceSyncTime:
-		r.get = func(_ Record, run *RunInfo) (any, error) { return run.Time.UTC(), nil }
+		r.get = func(st *evalState) (any, error) { return st.run.Time.UTC(), nil }
 	case f.From == SourceSyncCredential:
-		r.get = func(_ Record, run *RunInfo) (any, error) { return run.Credential, nil }
+		r.get = func(st *evalState) (any, error) { return st.run.Credential, nil }
 	case f.From != "":
 		parts := splitPath(f.From)
-		r.get = func(src Record, _ *RunInfo) (any, error) { v, _ := resolvePath(src, parts); return v, nil }
+		r.get = func(st *evalState) (any, error) { v, _ := resolvePath(st.src, parts); return v, nil }
 	case f.Expr != "":
 		p, err := expr.Compile(f.Expr, exprOptions(false)...)
 		if err != nil {
 			return r, fmt.Errorf("%s: %w", r.name, err)
 		}
-		usesRun := strings.Contains(f.Expr, "sync_")
-		r.get = func(src Record, run *RunInfo) (any, error) {
-			env := src
-			if usesRun {
-				env = maps.Clone(src)
-				env["sync_time"], env["sync_credential"] = run.Time.UTC(), run.Credential
-			}
-			return expr.Run(p, env)
-		}
+		r.get = func(st *evalState) (any, error) { return st.eval(p) }
 	default:
 		v := f.Value
-		r.get = func(Record, *RunInfo) (any, error) { return v, nil }
+		r.get = func(*evalState) (any, error) { return v, nil }
 	}
 	for _, t := range f.Transform {
 		st, err := compileTransform(t, lookups)
@@ -198,6 +178,16 @@ func (e *ApplyError) Error() string {
 	return "mapping: " + strings.Join(parts, "; ")
 }
 
+// Unwrap returns the rules' errors, so that errors.Is(err, ErrOverBudget)
+// and the like see through an ApplyError.
+func (e *ApplyError) Unwrap() []error {
+	out := make([]error, len(e.Fields))
+	for i, f := range e.Fields {
+		out[i] = f.Err
+	}
+	return out
+}
+
 // Apply maps one JumpCloud user (as decoded from JSON) to an Oomnitza
 // record keyed by external id, with values converted to each target's
 // type. Empty values are nil (they clear the field). Any failure is an
@@ -205,14 +195,18 @@ func (e *ApplyError) Error() string {
 func (c *Compiled) Apply(src Record) (Record, error) {
 	out := make(Record, len(c.types))
 	var failed []FieldError
+	state := newEvalState(src, &c.run)
 	for i := range c.rules {
 		r := &c.rules[i]
-		v, err := r.get(src, &c.run)
+		v, err := r.get(state)
 		for _, st := range r.steps {
 			if err != nil {
 				break
 			}
 			v, err = st(v)
+		}
+		if n := valueSize(v); err == nil && n > MaxValueBytes {
+			err = overBudget("the value is %d bytes, over the %d-byte limit of a value", n, MaxValueBytes)
 		}
 		if err == nil && isEmpty(v) && r.def != nil {
 			v = r.def
@@ -262,7 +256,7 @@ func (c *Compiled) Match(src Record) (bool, error) {
 	if c.filter == nil {
 		return true, nil
 	}
-	out, err := expr.Run(c.filter, src)
+	out, err := newEvalState(src, &c.run).eval(c.filter)
 	if err != nil {
 		return false, fmt.Errorf("mapping: filter: %w", err)
 	}

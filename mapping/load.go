@@ -100,6 +100,12 @@ func Load(r io.Reader) (*Mapping, error) {
 		}
 		return nil, &LoadError{Problems: []Problem{syntaxProblem(err)}}
 	}
+	if expandedNodes(&doc, map[*yaml.Node]int{}) > maxExpandedNodes {
+		// Aliases are followed wherever they are used: a small file of
+		// aliased lists can stand for billions of values.
+		return nil, &LoadError{Problems: []Problem{{Msg: fmt.Sprintf(
+			"YAML aliases expand the file to more than %d values; a mapping needs far fewer (use fewer or smaller anchors)", maxExpandedNodes)}}}
+	}
 	d := &decoder{pos: map[string][2]int{}}
 	m := d.mapping(&doc)
 	if len(d.problems) > 0 {
@@ -107,6 +113,35 @@ func Load(r io.Reader) (*Mapping, error) {
 	}
 	m.origin = &origin{pos: d.pos}
 	return m, nil
+}
+
+// maxExpandedNodes bounds the YAML values of a mapping file once its
+// aliases are expanded. The standard mapping has a few hundred.
+const maxExpandedNodes = 100_000
+
+// expandedNodes counts the values under n with every alias expanded,
+// memoised per node and saturating past maxExpandedNodes, so the count
+// costs one visit per node of the file.
+func expandedNodes(n *yaml.Node, memo map[*yaml.Node]int) int {
+	if n == nil {
+		return 0
+	}
+	if c, ok := memo[n]; ok {
+		return c
+	}
+	memo[n] = maxExpandedNodes + 1 // a cycle counts as too many
+	count := 1
+	if n.Kind == yaml.AliasNode {
+		count += expandedNodes(n.Alias, memo)
+	}
+	for _, c := range n.Content {
+		if count += expandedNodes(c, memo); count > maxExpandedNodes {
+			count = maxExpandedNodes + 1
+			break
+		}
+	}
+	memo[n] = min(count, maxExpandedNodes+1)
+	return memo[n]
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)

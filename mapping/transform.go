@@ -162,7 +162,15 @@ func compileTransform(t Transform, lookups map[string]Lookup) (step, error) {
 				return nil, fmt.Errorf("transform regex_replace: replace must be a string, got %s", describe(r))
 			}
 		}
-		return stringStep(t.Name, func(s string) string { return re.ReplaceAllString(s, repl) }), nil
+		return func(v any) (any, error) {
+			switch x := v.(type) {
+			case nil:
+				return nil, nil
+			case string:
+				return boundedRegexReplace(re, x, repl)
+			}
+			return nil, fmt.Errorf("%s: expected a string, got %s", t.Name, describe(v))
+		}, nil
 	case "default":
 		def, ok := arg("value")
 		if !ok {
@@ -212,4 +220,29 @@ func checkTransform(t Transform) error {
 	}
 	_, err := compileTransform(t, nil)
 	return err
+}
+
+// boundedRegexReplace is re.ReplaceAllString(s, repl) (with $ expansion)
+// that stops, with an error, as soon as the output passes MaxValueBytes:
+// a pattern that matches everywhere (such as "(?:)") with a long
+// replacement cannot turn a short value into megabytes.
+func boundedRegexReplace(re *regexp.Regexp, s, repl string) (string, error) {
+	if len(s) > MaxValueBytes {
+		return "", overBudget("regex_replace: the value is %d bytes, over the %d-byte limit of a value", len(s), MaxValueBytes)
+	}
+	var out []byte
+	last := 0
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		out = append(out, s[last:m[0]]...)
+		out = re.ExpandString(out, repl, s, m)
+		last = m[1]
+		if len(out) > MaxValueBytes {
+			return "", overBudget("regex_replace: the result passes the %d-byte limit of a value", MaxValueBytes)
+		}
+	}
+	out = append(out, s[last:]...)
+	if len(out) > MaxValueBytes {
+		return "", overBudget("regex_replace: the result passes the %d-byte limit of a value", MaxValueBytes)
+	}
+	return string(out), nil
 }
