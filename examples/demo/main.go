@@ -339,6 +339,25 @@ fields:
 	say("\n13. SaaS %q (id %d): %s has external id %s, role %q; after Deactivate active=%v",
 		app.SaaSName, app.SaaSID, su.Username, su.UserExternalID, su.Roles.RoleExternalLabel, active)
 
+	// 14. Hostile input and lost replies: refused before sending, bounded,
+	// or recognised as done.
+	_, err = oc.Users.Update(ctx, "..", oomnitza.Record{"position": "x"})
+	say("\n14. An id that would reach another route, nothing sent:\n    %v", err)
+	bomb := mapping.Standard().WithRole(25)
+	bomb.Fields = append(bomb.Fields, mapping.Field{Expr: `reduce(1..99999, #acc + firstname, "")`, To: []string{"full_name"}})
+	bomb.Fields = slices.DeleteFunc(bomb.Fields, func(f mapping.Field) bool { return f.From == "displayname" })
+	if cb, err := bomb.Compile(schema); err != nil {
+		return err
+	} else {
+		_, err = cb.Apply(srcRec)
+		say("    an expression that would build megabytes for one record: ErrOverBudget=%v\n    %v", errors.Is(err, mapping.ErrOverBudget), err)
+	}
+	srv.Inject("DELETE /api/v3/users/{ident}", oomnitzatest.FaultCommitThenDrop)
+	err = oc.Users.Delete(ctx, upd.UserID)
+	_, getErr := oc.Users.Get(ctx, upd.UserID)
+	say("    a DELETE whose reply is lost is retried; the 404 that follows means done: err=%v, user gone=%v",
+		err, errors.Is(getErr, oomnitza.ErrNotFound))
+
 	printCalls(out, "Oomnitza", srv.Calls())
 	return nil
 }
