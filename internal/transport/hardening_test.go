@@ -82,7 +82,7 @@ func TestRateLimitWaitIsBoundedOnlyByTheContext(t *testing.T) {
 // it is not an unknown outcome.
 func TestAPostStoppedAtTheGateIsNotSent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, mock := newTestClient(t, func(c *Config) { c.RateLimit, c.Burst, c.Timeout = 0.5, 1, 100 * time.Millisecond })
+		c, mock := newTestClient(t, func(c *Config) { c.RateLimit, c.Burst, c.Timeout = 0.5, 1, 100*time.Millisecond })
 		mock.RegisterResponder("POST", "https://api.example.com/y", httpmock.NewStringResponder(201, `{}`))
 		_, err := c.Do(t.Context(), &Request{Method: "POST", Path: "/y", Body: 1}, nil)
 		require.NoError(t, err)
