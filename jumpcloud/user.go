@@ -2,6 +2,7 @@ package jumpcloud
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -210,13 +211,59 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a); err != nil {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
-	extra, err := jsonobj.Unknown(b, userFieldNames())
+	if err := a.keepWire(append([]byte(nil), b...)); err != nil {
+		return err
+	}
+	*u = User(a)
+	return nil
+}
+
+// keepWire keeps raw (which the user then owns) as the user's wire form and
+// its unknown members in Extra. Known members cost no allocation.
+func (a *userAlias) keepWire(raw []byte) error {
+	extra, err := jsonobj.Unknown(raw, userFieldNames())
 	if err != nil {
 		return fmt.Errorf("jumpcloud: decoding user: %w", err)
 	}
-	a.Extra = extra
-	a.raw = append([]byte(nil), b...)
-	*u = User(a)
+	a.Extra, a.raw = extra, raw
+	return nil
+}
+
+// UnmarshalJSON decodes a page of users in one typed pass plus one scan
+// for each user's wire form and unknown members: the users' wire forms
+// share one copy of the page instead of a copy each.
+func (p *UserPage) UnmarshalJSON(b []byte) error {
+	var w struct {
+		TotalCount int         `json:"totalCount"`
+		Results    []userAlias `json:"results"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return fmt.Errorf("jumpcloud: decoding a page of users: %w", err)
+	}
+	p.TotalCount, p.Users = w.TotalCount, nil
+	if w.Results == nil {
+		return nil
+	}
+	page := append([]byte(nil), b...)
+	p.Users = make([]*User, 0, len(w.Results))
+	_, err := jsonobj.ArrayMember(page, "results", func(raw []byte) error {
+		i := len(p.Users)
+		if i >= len(w.Results) {
+			return errors.New("more results than decoded")
+		}
+		if err := w.Results[i].keepWire(raw[:len(raw):len(raw)]); err != nil {
+			return err
+		}
+		p.Users = append(p.Users, (*User)(&w.Results[i]))
+		return nil
+	})
+	if err == nil && len(p.Users) != len(w.Results) {
+		err = errors.New("fewer results than decoded")
+	}
+	if err != nil {
+		p.Users = nil
+		return fmt.Errorf("jumpcloud: decoding a page of users: %w", err)
+	}
 	return nil
 }
 

@@ -120,6 +120,9 @@ func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte
 		if i > len(b) || valStart >= i {
 			return errors.New("truncated value")
 		}
+		if inner := rawKey[1 : len(rawKey)-1]; known[string(inner)] && plainString(inner) {
+			continue // a known key costs no allocation
+		}
 		key, err := decodeKey(rawKey)
 		if err != nil {
 			return err
@@ -130,6 +133,119 @@ func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte
 			}
 		}
 	}
+}
+
+// Elements calls fn with the raw bytes of each element of the JSON array
+// b, in order. raw aliases b. b must be valid JSON.
+func Elements(b []byte, fn func(raw []byte) error) error {
+	_, err := elements(b, skipSpace(b, 0), fn)
+	return err
+}
+
+// ArrayMember calls fn with each element of the array that is the
+// top-level member key of the JSON object b, in one pass over b, and
+// reports whether the member was there. raw aliases b.
+func ArrayMember(b []byte, key string, fn func(raw []byte) error) (found bool, err error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false, errors.New("not a JSON object")
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return found, errors.New("unterminated object")
+		}
+		if b[i] == '}' {
+			return found, nil
+		}
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+		keyStart := i
+		if i = skipString(b, i); i > len(b) {
+			return found, errors.New("unterminated key")
+		}
+		k, err := decodeKey(b[keyStart:i])
+		if err != nil {
+			return found, err
+		}
+		if i = skipSpace(b, i); i >= len(b) || b[i] != ':' {
+			return found, errors.New("missing ':' after key")
+		}
+		i = skipSpace(b, i+1)
+		if k == key && i < len(b) && b[i] == '[' {
+			if found {
+				return found, fmt.Errorf("member %q appears twice", key)
+			}
+			found = true
+			if i, err = elements(b, i, fn); err != nil {
+				return found, err
+			}
+			continue
+		}
+		start := i
+		if i = skipValue(b, i); i > len(b) || start >= i {
+			return found, errors.New("truncated value")
+		}
+	}
+}
+
+// elements iterates the array starting at b[i] == '[' and returns the
+// index after it.
+func elements(b []byte, i int, fn func(raw []byte) error) (int, error) {
+	if i >= len(b) || b[i] != '[' {
+		return 0, errors.New("not a JSON array")
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return 0, errors.New("unterminated array")
+		}
+		switch b[i] {
+		case ']':
+			return i + 1, nil
+		case ',':
+			i = skipSpace(b, i+1)
+		}
+		start := i
+		i = skipValue(b, i)
+		if i > len(b) || start >= i {
+			return 0, errors.New("truncated value")
+		}
+		if err := fn(b[start:i]); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// String decodes the JSON string raw. One without escapes takes a fast
+// path with a single allocation.
+func String(raw []byte) (string, error) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if inner := raw[1 : len(raw)-1]; plainString(inner) {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// plainString reports whether the inside of a JSON string needs no
+// decoding: no escapes, no control characters, valid UTF-8.
+func plainString(inner []byte) bool {
+	ascii := true
+	for _, c := range inner {
+		switch {
+		case c == '\\' || c < 0x20:
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return ascii || utf8.Valid(inner)
 }
 
 func decodeKey(raw []byte) (string, error) {
@@ -154,19 +270,28 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index after the string starting at b[i] == '"'.
+// It jumps from quote to quote (bytes.IndexByte), so long strings cost
+// little.
 func skipString(b []byte, i int) int {
 	if i >= len(b) || b[i] != '"' {
 		return len(b) + 1
 	}
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return len(b) + 1
 		}
+		j += k
+		escapes := 0
+		for p := j - 1; p > i && b[p] == '\\'; p-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
+			return j + 1
+		}
+		j++
 	}
-	return len(b) + 1
 }
 
 // skipValue returns the index after the value starting at b[i].

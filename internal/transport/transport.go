@@ -328,7 +328,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if out == nil {
 		return out2, nil
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(nil, resp.Body, c.maxBody))
+	data, err := readBody(http.MaxBytesReader(nil, resp.Body, c.maxBody), resp.ContentLength, c.maxBody)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -339,7 +339,14 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return out2, nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if u, ok := out.(json.Unmarshaler); ok {
+		// The type decodes, and so validates, the body itself: calling it
+		// directly spares encoding/json's own pass over it.
+		err = u.UnmarshalJSON(data)
+	} else {
+		err = json.Unmarshal(data, out)
+	}
+	if err != nil {
 		return nil, &RequestError{Method: r.Method, Path: r.Path, Err: fmt.Errorf("decoding response body: %w", err), Sent: true, Attempts: 1}
 	}
 	return out2, nil
@@ -368,6 +375,17 @@ func (c *Client) wrapErr(method, path string, err error) error {
 		err = ue.Err
 	}
 	return &RequestError{Method: method, Path: path, Err: err, Sent: !isDialError(err) && !errors.Is(err, errNotSent), Attempts: attempts}
+}
+
+// readBody reads r to the end. With a known length within the cap it
+// allocates once, at that size, instead of growing as io.ReadAll does.
+func readBody(r io.Reader, length, maxBody int64) ([]byte, error) {
+	if length <= 0 || length > maxBody {
+		return io.ReadAll(r)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, length+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 func drainClose(body io.ReadCloser) {
