@@ -82,11 +82,13 @@ type bareUser struct {
 // ratio to the bare loop (cpu-x, allocs-x, bytes-x).
 func BenchmarkRatioUsersAll(b *testing.B) {
 	const n, limit = 10_000, 100
+	// Only the replay holds the fake, so it is collected once recorded.
 	srv := jumpcloudtest.NewServer(jumpcloudtest.WithUsers(jumpcloudtest.GenerateUsers(n, 1)...))
-	defer srv.Close()
+	base, key := srv.URL, srv.APIKey()
 	replay := benchratio.NewReplay(srv.Handler())
+	srv.Close()
 	hc := &http.Client{Transport: replay}
-	c, err := jumpcloud.NewClient(srv.APIKey(), jumpcloud.WithBaseURL(srv.URL), jumpcloud.WithHTTPClient(hc))
+	c, err := jumpcloud.NewClient(key, jumpcloud.WithBaseURL(base), jumpcloud.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,11 +107,11 @@ func BenchmarkRatioUsersAll(b *testing.B) {
 			bare := func(ctx context.Context) (int, error) {
 				return benchratio.Pages(ctx, conc, n/limit, func(ctx context.Context, p int) (int, error) {
 					req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-						fmt.Sprintf("%s/api/systemusers?limit=%d&skip=%d", srv.URL, limit, p*limit), nil)
+						fmt.Sprintf("%s/api/systemusers?limit=%d&skip=%d", base, limit, p*limit), nil)
 					if err != nil {
 						return 0, err
 					}
-					req.Header.Set("x-api-key", srv.APIKey())
+					req.Header.Set("x-api-key", key)
 					resp, err := hc.Do(req)
 					if err != nil {
 						return 0, err
@@ -123,7 +125,7 @@ func BenchmarkRatioUsersAll(b *testing.B) {
 					return len(page.Results), err
 				})
 			}
-			benchratio.Compare(b, client, bare)
+			benchratio.Compare(b, replay, client, bare)
 		})
 	}
 }

@@ -233,6 +233,16 @@ func (a *userAlias) keepWire(raw []byte) error {
 // for each user's wire form and unknown members: the users' wire forms
 // share one copy of the page instead of a copy each.
 func (p *UserPage) UnmarshalJSON(b []byte) error {
+	return p.decode(b, false)
+}
+
+// ownedPage decodes a page from a body buffer it may keep (see
+// transport.OwnedUnmarshaler): no copy of the page.
+type ownedPage struct{ *UserPage }
+
+func (o ownedPage) UnmarshalOwnedJSON(b []byte) error { return o.decode(b, true) }
+
+func (p *UserPage) decode(b []byte, owned bool) error {
 	var w struct {
 		TotalCount int         `json:"totalCount"`
 		Results    []userAlias `json:"results"`
@@ -244,7 +254,10 @@ func (p *UserPage) UnmarshalJSON(b []byte) error {
 	if w.Results == nil {
 		return nil
 	}
-	page := append([]byte(nil), b...)
+	page := b
+	if !owned {
+		page = append([]byte(nil), b...)
+	}
 	p.Users = make([]*User, 0, len(w.Results))
 	_, err := jsonobj.ArrayMember(page, "results", func(raw []byte) error {
 		i := len(p.Users)

@@ -55,7 +55,7 @@ func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, 
 		return nil, err
 	}
 	var page UserPage
-	if _, err := s.client.do(ctx, http.MethodGet, "/api/systemusers", q, nil, &page); err != nil {
+	if _, err := s.client.do(ctx, http.MethodGet, "/api/systemusers", q, nil, ownedPage{&page}); err != nil {
 		return nil, err
 	}
 	if page.Users == nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/jcoom/jcoom/internal/jsonobj"
 )
@@ -123,23 +124,95 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a); err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
-	err := jsonobj.EachUnknown(b, userFieldNames(), func(k string, raw []byte) error {
-		v, err := decodeValue(raw)
+	if err := a.keepWire(append([]byte(nil), b...), nil); err != nil {
+		return err
+	}
+	*u = User(a)
+	return nil
+}
+
+// keepWire keeps raw (which the user then owns) as the user's wire form and
+// its custom members in Custom; keys, when not nil, interns their names
+// across a page. Standard members cost no allocation.
+func (a *userAlias) keepWire(raw []byte, keys jsonobj.Keys) error {
+	err := jsonobj.EachUnknownInterned(raw, userFieldNames(), keys, func(k string, v []byte) error {
+		val, err := decodeWireValue(v)
 		if err != nil {
 			return fmt.Errorf("field %q: %w", k, err)
 		}
 		if a.Custom == nil {
 			a.Custom = make(map[string]any, 4)
 		}
-		a.Custom[k] = v
+		a.Custom[k] = val
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
-	a.raw = append([]byte(nil), b...)
-	*u = User(a)
+	a.raw = raw
 	return nil
+}
+
+// userList is a page of users as GET /api/v3/users sends it (a JSON
+// array), decoded in one typed pass plus one scan for the wire forms and
+// custom fields: the users share one copy of the page, and each custom
+// field name is allocated once per page.
+type userList []*User
+
+func (l *userList) UnmarshalJSON(b []byte) error {
+	return l.decode(b, false)
+}
+
+// UnmarshalOwnedJSON decodes a body buffer that the list may keep.
+func (l *userList) UnmarshalOwnedJSON(b []byte) error { return l.decode(b, true) }
+
+func (l *userList) decode(b []byte, owned bool) error {
+	var typed []userAlias
+	if err := json.Unmarshal(b, &typed); err != nil {
+		return fmt.Errorf("oomnitza: decoding a page of users: %w", err)
+	}
+	if typed == nil {
+		*l = nil // null: not a list
+		return nil
+	}
+	page := b
+	if !owned {
+		page = append([]byte(nil), b...)
+	}
+	keys := jsonobj.Keys{}
+	out := make([]*User, 0, len(typed))
+	err := jsonobj.Elements(page, func(raw []byte) error {
+		i := len(out)
+		if i >= len(typed) {
+			return errors.New("more users than decoded")
+		}
+		if err := typed[i].keepWire(raw[:len(raw):len(raw)], keys); err != nil {
+			return err
+		}
+		out = append(out, (*User)(&typed[i]))
+		return nil
+	})
+	if err == nil && len(out) != len(typed) {
+		err = errors.New("fewer users than decoded")
+	}
+	if err != nil {
+		return fmt.Errorf("oomnitza: decoding a page of users: %w", err)
+	}
+	*l = out
+	return nil
+}
+
+// decodeWireValue is decodeValue for a value inside a user's wire form,
+// which is never written after decoding: strings and numbers share its
+// memory instead of copying it.
+func decodeWireValue(raw json.RawMessage) (any, error) {
+	switch {
+	case len(raw) > 0 && raw[0] == '"':
+		return jsonobj.StringIn(raw)
+	case len(raw) > 0 && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9'):
+		return json.Number(unsafe.String(&raw[0], len(raw))), nil
+	}
+	return decodeValue(raw)
 }
 
 // decodeValue decodes one JSON value, numbers as json.Number so that no
@@ -149,9 +222,7 @@ func decodeValue(raw json.RawMessage) (any, error) {
 	case len(raw) == 0:
 		return nil, nil
 	case raw[0] == '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
+		return jsonobj.String(raw)
 	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
 		return json.Number(raw), nil
 	case string(raw) == "true":

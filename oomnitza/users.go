@@ -69,7 +69,7 @@ func (s *UsersService) List(ctx context.Context, opts *ListOptions) (*UserPage, 
 	if err != nil {
 		return nil, err
 	}
-	var users []*User
+	var users userList
 	resp, err := s.client.do(ctx, http.MethodGet, "/api/v3/users", q, nil, &users)
 	if err != nil {
 		return nil, err

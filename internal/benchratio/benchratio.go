@@ -11,6 +11,7 @@ package benchratio
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +21,9 @@ import (
 )
 
 // Replay is an http.RoundTripper that serves each distinct request (method
-// and URL) from h once and then replays the recorded response.
+// and URL) from h once and then replays the recorded response. After
+// Freeze it serves only what it recorded, and no longer holds h, so the
+// fake behind it (and its heap) can be collected.
 type Replay struct {
 	h     http.Handler
 	mu    sync.Mutex
@@ -46,10 +49,14 @@ func (r *Replay) RoundTrip(req *http.Request) (*http.Response, error) {
 	key := req.Method + " " + req.URL.RequestURI()
 	r.mu.Lock()
 	rec, ok := r.cache[key]
+	h := r.h
 	r.mu.Unlock()
+	if !ok && h == nil {
+		return nil, fmt.Errorf("benchratio: %s was not recorded before Freeze", key)
+	}
 	if !ok {
 		w := httptest.NewRecorder()
-		r.h.ServeHTTP(w, req)
+		h.ServeHTTP(w, req)
 		res := w.Result()
 		body, err := io.ReadAll(res.Body)
 		if err != nil {
@@ -67,6 +74,13 @@ func (r *Replay) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
+// Freeze stops recording: from now on only recorded requests are served.
+func (r *Replay) Freeze() {
+	r.mu.Lock()
+	r.h = nil
+	r.mu.Unlock()
+}
+
 // Round lists every record once and returns how many it saw.
 type Round func(ctx context.Context) (int, error)
 
@@ -77,6 +91,9 @@ type cost struct {
 
 func measure(ctx context.Context, round Round) (cost, error) {
 	var m0, m1 runtime.MemStats
+	// Each round starts from a collected heap, so it pays for the
+	// collections its own allocations cause, not the previous round's.
+	runtime.GC()
 	runtime.ReadMemStats(&m0)
 	c0 := cpuTime()
 	n, err := round(ctx)
@@ -86,11 +103,13 @@ func measure(ctx context.Context, round Round) (cost, error) {
 }
 
 // Compare runs client and bare alternately b.N times each, after one
-// warm-up round of each (which fills the Replay), and reports per record:
+// warm-up round of each, which fills replay before it is frozen (the
+// fake's heap then no longer weighs on every collection), and reports per
+// record:
 // the client's CPU ns, allocations and bytes, the bare loop's, and the
 // ratios client/bare (cpu-x, allocs-x, bytes-x). Both rounds must see the
 // same number of records.
-func Compare(b *testing.B, client, bare Round) {
+func Compare(b *testing.B, replay *Replay, client, bare Round) {
 	b.Helper()
 	ctx := b.Context()
 	for _, r := range []Round{client, bare} {
@@ -98,6 +117,7 @@ func Compare(b *testing.B, client, bare Round) {
 			b.Fatal(err)
 		}
 	}
+	replay.Freeze()
 	var cl, br cost
 	for b.Loop() {
 		c, err := measure(ctx, client)

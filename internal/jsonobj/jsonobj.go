@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // FieldNames returns the JSON member names of struct type t's fields.
@@ -88,6 +89,29 @@ func Member(b []byte, key string) (raw []byte, ok bool, err error) {
 // EachUnknown calls fn for every top-level member of the JSON object b
 // whose key known lacks. raw aliases b; copy it to keep it.
 func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte) error) error {
+	return eachUnknown(b, known, nil, fn)
+}
+
+// Keys interns member names across the records of a page: each distinct
+// unknown key is allocated once, not once per record.
+type Keys map[string]string
+
+func (k Keys) intern(inner []byte) string {
+	if s, ok := k[string(inner)]; ok {
+		return s
+	}
+	s := string(inner)
+	k[s] = s
+	return s
+}
+
+// EachUnknownInterned is EachUnknown with the keys passed to fn taken from
+// keys (and added to it).
+func EachUnknownInterned(b []byte, known map[string]bool, keys Keys, fn func(key string, raw []byte) error) error {
+	return eachUnknown(b, known, keys, fn)
+}
+
+func eachUnknown(b []byte, known map[string]bool, keys Keys, fn func(key string, raw []byte) error) error {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return errors.New("not a JSON object")
@@ -120,12 +144,19 @@ func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte
 		if i > len(b) || valStart >= i {
 			return errors.New("truncated value")
 		}
-		if inner := rawKey[1 : len(rawKey)-1]; known[string(inner)] && plainString(inner) {
+		inner := rawKey[1 : len(rawKey)-1]
+		plain := plainString(inner)
+		if plain && known[string(inner)] {
 			continue // a known key costs no allocation
 		}
-		key, err := decodeKey(rawKey)
-		if err != nil {
-			return err
+		var key string
+		if plain && keys != nil {
+			key = keys.intern(inner)
+		} else {
+			var err error
+			if key, err = decodeKey(rawKey); err != nil {
+				return err
+			}
 		}
 		if !known[key] {
 			if err := fn(key, b[valStart:i]); err != nil {
@@ -231,6 +262,19 @@ func String(raw []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(raw, &s)
 	return s, err
+}
+
+// StringIn decodes the JSON string raw like String, but a string without
+// escapes shares raw's memory instead of copying it. Use it only on a
+// buffer that is never written again and that is kept alive for as long as
+// the strings are (such as a record's own copy of its wire form).
+func StringIn(raw []byte) (string, error) {
+	if len(raw) > 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if inner := raw[1 : len(raw)-1]; plainString(inner) {
+			return unsafe.String(&inner[0], len(inner)), nil
+		}
+	}
+	return String(raw)
 }
 
 // plainString reports whether the inside of a JSON string needs no

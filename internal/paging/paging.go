@@ -22,6 +22,9 @@ import (
 // consistently: the items yielded so far are not the whole collection.
 var ErrIncomplete = errors.New("listing incomplete")
 
+// maxSeenHint bounds the size hint of the de-duplication set.
+const maxSeenHint = 1 << 17
+
 // UnknownTotal is the Page.Total of a server that sent no count.
 const UnknownTotal = -1
 
@@ -153,6 +156,15 @@ func (it *iteration[T]) run(ctx context.Context) {
 		}
 		if !more {
 			return
+		}
+		if it.seen != nil && len(it.seen) == len(p.Items) && p.Total > next {
+			// Size the set for the listing once, within a bound a hostile
+			// count cannot push.
+			seen := make(map[string]struct{}, min(p.Total, maxSeenHint))
+			for k := range it.seen {
+				seen[k] = struct{}{}
+			}
+			it.seen = seen
 		}
 		skip = next
 		if it.spec.Concurrency > 1 && p.Total > next && len(p.Items) == it.spec.Limit {

@@ -339,7 +339,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return out2, nil
 	}
-	if u, ok := out.(json.Unmarshaler); ok {
+	if u, ok := out.(OwnedUnmarshaler); ok {
+		err = u.UnmarshalOwnedJSON(data)
+	} else if u, ok := out.(json.Unmarshaler); ok {
 		// The type decodes, and so validates, the body itself: calling it
 		// directly spares encoding/json's own pass over it.
 		err = u.UnmarshalJSON(data)
@@ -375,6 +377,13 @@ func (c *Client) wrapErr(method, path string, err error) error {
 		err = ue.Err
 	}
 	return &RequestError{Method: method, Path: path, Err: err, Sent: !isDialError(err) && !errors.Is(err, errNotSent), Attempts: attempts}
+}
+
+// OwnedUnmarshaler is implemented by reply types that keep slices of the
+// body: Do hands them its body buffer, which nothing else holds or
+// writes, so they need not copy it. They must validate it themselves.
+type OwnedUnmarshaler interface {
+	UnmarshalOwnedJSON(body []byte) error
 }
 
 // readBody reads r to the end. With a known length within the cap it
