@@ -29,6 +29,11 @@ const (
 	DefaultRetryWaitMax  = 30 * time.Second
 	// MaxErrorBodyBytes is how much of an error response body is read.
 	MaxErrorBodyBytes = 1 << 20
+	// MaxIdleConnsPerHost is how many idle connections the default
+	// transport keeps per host: as many as the largest concurrency the
+	// clients allow (paging, sync workers), so concurrent calls reuse
+	// connections instead of opening new ones.
+	MaxIdleConnsPerHost = 32
 )
 
 // Config describes one API client's transport. The zero value of every
@@ -129,7 +134,12 @@ func New(cfg Config) (*Client, error) {
 
 	inner := cfg.BaseTransport
 	if inner == nil {
-		inner = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// net/http keeps 2 idle connections per host by default: with 8
+		// pages in flight, most requests would open a new connection (a
+		// TLS handshake each against the real APIs).
+		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+		inner = t
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
