@@ -134,7 +134,7 @@ func (u *User) UnmarshalJSON(b []byte) error {
 // keepWire keeps raw (which the user then owns) as the user's wire form and
 // its custom members in Custom; keys, when not nil, interns their names
 // across a page. Standard members cost no allocation.
-func (a *userAlias) keepWire(raw []byte, keys jsonobj.Keys) error {
+func (a *userAlias) keepWire(raw []byte, keys *jsonobj.Keys) error {
 	err := jsonobj.EachUnknownInterned(raw, userFieldNames(), keys, func(k string, v []byte) error {
 		val, err := decodeWireValue(v)
 		if err != nil {
@@ -179,7 +179,7 @@ func (l *userList) decode(b []byte, owned bool) error {
 	if !owned {
 		page = append([]byte(nil), b...)
 	}
-	keys := jsonobj.Keys{}
+	keys := &jsonobj.Keys{}
 	out := make([]*User, 0, len(typed))
 	err := jsonobj.Elements(page, func(raw []byte) error {
 		i := len(out)

@@ -93,31 +93,47 @@ func EachUnknown(b []byte, known map[string]bool, fn func(key string, raw []byte
 }
 
 // Keys interns member names across the records of a page: each distinct
-// unknown key is allocated once, not once per record.
-type Keys map[string]string
+// unknown key is allocated once, not once per record, and a key at the
+// same position as in the previous record is recognised by comparing its
+// bytes, without hashing. The zero value is ready to use.
+type Keys struct {
+	names map[string]string
+	last  []keyAt
+}
 
-func (k Keys) intern(inner []byte) string {
-	if s, ok := k[string(inner)]; ok {
+// keyAt is what the previous record's member at one position was.
+type keyAt struct {
+	inner []byte // aliases that record
+	known bool
+	name  string
+}
+
+func (k *Keys) intern(inner []byte) string {
+	if s, ok := k.names[string(inner)]; ok {
 		return s
 	}
+	if k.names == nil {
+		k.names = map[string]string{}
+	}
 	s := string(inner)
-	k[s] = s
+	k.names[s] = s
 	return s
 }
 
 // EachUnknownInterned is EachUnknown with the keys passed to fn taken from
-// keys (and added to it).
-func EachUnknownInterned(b []byte, known map[string]bool, keys Keys, fn func(key string, raw []byte) error) error {
+// keys (and added to it). The bytes of b must stay unchanged while keys is
+// in use.
+func EachUnknownInterned(b []byte, known map[string]bool, keys *Keys, fn func(key string, raw []byte) error) error {
 	return eachUnknown(b, known, keys, fn)
 }
 
-func eachUnknown(b []byte, known map[string]bool, keys Keys, fn func(key string, raw []byte) error) error {
+func eachUnknown(b []byte, known map[string]bool, keys *Keys, fn func(key string, raw []byte) error) error {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return errors.New("not a JSON object")
 	}
 	i++
-	for {
+	for pos := 0; ; pos++ {
 		i = skipSpace(b, i)
 		if i >= len(b) {
 			return errors.New("unterminated object")
@@ -145,13 +161,25 @@ func eachUnknown(b []byte, known map[string]bool, keys Keys, fn func(key string,
 			return errors.New("truncated value")
 		}
 		inner := rawKey[1 : len(rawKey)-1]
-		plain := plainString(inner)
-		if plain && known[string(inner)] {
+		var key string
+		if keys != nil && pos < len(keys.last) && bytes.Equal(keys.last[pos].inner, inner) {
+			// The same key as the previous record's at this position.
+			if at := keys.last[pos]; at.known {
+				continue
+			} else {
+				key = at.name
+			}
+		}
+		plain := key != "" || plainString(inner)
+		if key == "" && plain && known[string(inner)] {
+			keys.remember(pos, inner, true, "")
 			continue // a known key costs no allocation
 		}
-		var key string
-		if plain && keys != nil {
+		if key != "" {
+			// recognised above
+		} else if plain && keys != nil {
 			key = keys.intern(inner)
+			keys.remember(pos, inner, false, key)
 		} else {
 			var err error
 			if key, err = decodeKey(rawKey); err != nil {
@@ -277,6 +305,18 @@ func StringIn(raw []byte) (string, error) {
 	return String(raw)
 }
 
+// remember records the decision for the member at pos; a nil Keys
+// remembers nothing.
+func (k *Keys) remember(pos int, inner []byte, known bool, name string) {
+	if k == nil {
+		return
+	}
+	for len(k.last) <= pos {
+		k.last = append(k.last, keyAt{})
+	}
+	k.last[pos] = keyAt{inner: inner, known: known, name: name}
+}
+
 // plainString reports whether the inside of a JSON string needs no
 // decoding: no escapes, no control characters, valid UTF-8.
 func plainString(inner []byte) bool {
@@ -321,7 +361,16 @@ func skipString(b []byte, i int) int {
 		return len(b) + 1
 	}
 	j := i + 1
-	for {
+	// Keys and most values are short: a plain loop beats a call.
+	for end := min(j+16, len(b)); j < end; j++ {
+		switch b[j] {
+		case '"':
+			return j + 1
+		case '\\':
+			j++
+		}
+	}
+	for j < len(b) {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
 			return len(b) + 1
@@ -336,6 +385,7 @@ func skipString(b []byte, i int) int {
 		}
 		j++
 	}
+	return len(b) + 1
 }
 
 // skipValue returns the index after the value starting at b[i].

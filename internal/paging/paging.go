@@ -62,7 +62,7 @@ func All[T any](ctx context.Context, s Spec[T]) iter.Seq2[T, error] {
 		defer cancel()
 		it := &iteration[T]{spec: s, yield: yield}
 		if s.Key != nil {
-			it.seen = make(map[string]struct{})
+			it.seen = newKeySet()
 		}
 		it.run(ctx)
 	}
@@ -71,7 +71,7 @@ func All[T any](ctx context.Context, s Spec[T]) iter.Seq2[T, error] {
 type iteration[T any] struct {
 	spec  Spec[T]
 	yield func(T, error) bool
-	seen  map[string]struct{}
+	seen  *keySet
 }
 
 func (it *iteration[T]) incomplete(format string, args ...any) error {
@@ -93,10 +93,9 @@ func (it *iteration[T]) emit(skip int, items []T) bool {
 				it.fail(it.incomplete("item %d of the page at offset %d has no id", i+1, skip))
 				return false
 			}
-			if _, dup := it.seen[k]; dup {
+			if !it.seen.add(k) {
 				continue
 			}
-			it.seen[k] = struct{}{}
 		}
 		fresh++
 		if !it.yield(v, nil) {
@@ -157,14 +156,10 @@ func (it *iteration[T]) run(ctx context.Context) {
 		if !more {
 			return
 		}
-		if it.seen != nil && len(it.seen) == len(p.Items) && p.Total > next {
+		if it.seen != nil && it.seen.len() == len(p.Items) && p.Total > next {
 			// Size the set for the listing once, within a bound a hostile
 			// count cannot push.
-			seen := make(map[string]struct{}, min(p.Total, maxSeenHint))
-			for k := range it.seen {
-				seen[k] = struct{}{}
-			}
-			it.seen = seen
+			it.seen.grow(min(p.Total, maxSeenHint))
 		}
 		skip = next
 		if it.spec.Concurrency > 1 && p.Total > next && len(p.Items) == it.spec.Limit {
