@@ -8,7 +8,7 @@ import "hash/maphash"
 // make every collection walk 100,000 strings. Lookups compare the key
 // bytes, so two keys with one hash are still told apart.
 type keySet struct {
-	seed    maphash.Seed
+	hash    func(string) uint64
 	index   map[uint64]int32 // hash -> first entry with it
 	entries []keyEntry
 	arena   []byte
@@ -20,7 +20,8 @@ type keyEntry struct {
 }
 
 func newKeySet() *keySet {
-	return &keySet{seed: maphash.MakeSeed(), index: map[uint64]int32{}}
+	seed := maphash.MakeSeed()
+	return &keySet{hash: func(k string) uint64 { return maphash.String(seed, k) }, index: map[uint64]int32{}}
 }
 
 // grow makes room for n keys in all.
@@ -42,7 +43,7 @@ func (s *keySet) len() int { return len(s.entries) }
 
 // add adds k and reports whether it was new.
 func (s *keySet) add(k string) bool {
-	h := maphash.String(s.seed, k)
+	h := s.hash(k)
 	first, ok := s.index[h]
 	if ok {
 		for i := first; i >= 0; i = s.entries[i].next {
