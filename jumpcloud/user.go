@@ -259,17 +259,28 @@ func (p *UserPage) decode(b []byte, owned bool) error {
 		page = append([]byte(nil), b...)
 	}
 	p.Users = make([]*User, 0, len(w.Results))
-	_, err := jsonobj.ArrayMember(page, "results", func(raw []byte) error {
-		i := len(p.Users)
-		if i >= len(w.Results) {
-			return errors.New("more results than decoded")
-		}
-		if err := w.Results[i].keepWire(raw[:len(raw):len(raw)]); err != nil {
-			return err
-		}
-		p.Users = append(p.Users, (*User)(&w.Results[i]))
-		return nil
-	})
+	// One pass finds each user's bytes and its unknown members.
+	err := jsonobj.Records(page, "results", userFieldNames(), &jsonobj.Keys{},
+		func(key string, raw []byte) error {
+			i := len(p.Users)
+			if i >= len(w.Results) {
+				return errors.New("more results than decoded")
+			}
+			if w.Results[i].Extra == nil {
+				w.Results[i].Extra = map[string]json.RawMessage{}
+			}
+			w.Results[i].Extra[key] = append(json.RawMessage(nil), raw...)
+			return nil
+		},
+		func(raw []byte) error {
+			i := len(p.Users)
+			if i >= len(w.Results) {
+				return errors.New("more results than decoded")
+			}
+			w.Results[i].raw = raw[:len(raw):len(raw)]
+			p.Users = append(p.Users, (*User)(&w.Results[i]))
+			return nil
+		})
 	if err == nil && len(p.Users) != len(w.Results) {
 		err = errors.New("fewer results than decoded")
 	}

@@ -135,21 +135,24 @@ func (u *User) UnmarshalJSON(b []byte) error {
 // its custom members in Custom; keys, when not nil, interns their names
 // across a page. Standard members cost no allocation.
 func (a *userAlias) keepWire(raw []byte, keys *jsonobj.Keys) error {
-	err := jsonobj.EachUnknownInterned(raw, userFieldNames(), keys, func(k string, v []byte) error {
-		val, err := decodeWireValue(v)
-		if err != nil {
-			return fmt.Errorf("field %q: %w", k, err)
-		}
-		if a.Custom == nil {
-			a.Custom = make(map[string]any, 4)
-		}
-		a.Custom[k] = val
-		return nil
-	})
-	if err != nil {
+	if err := jsonobj.EachUnknownInterned(raw, userFieldNames(), keys, a.keepCustom); err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
 	a.raw = raw
+	return nil
+}
+
+// keepCustom stores the custom member k, whose value v lies in the user's
+// wire form.
+func (a *userAlias) keepCustom(k string, v []byte) error {
+	val, err := decodeWireValue(v)
+	if err != nil {
+		return fmt.Errorf("field %q: %w", k, err)
+	}
+	if a.Custom == nil {
+		a.Custom = make(map[string]any, 4)
+	}
+	a.Custom[k] = val
 	return nil
 }
 
@@ -179,19 +182,25 @@ func (l *userList) decode(b []byte, owned bool) error {
 	if !owned {
 		page = append([]byte(nil), b...)
 	}
-	keys := &jsonobj.Keys{}
 	out := make([]*User, 0, len(typed))
-	err := jsonobj.Elements(page, func(raw []byte) error {
-		i := len(out)
-		if i >= len(typed) {
-			return errors.New("more users than decoded")
-		}
-		if err := typed[i].keepWire(raw[:len(raw):len(raw)], keys); err != nil {
-			return err
-		}
-		out = append(out, (*User)(&typed[i]))
-		return nil
-	})
+	// One pass finds each user's bytes and its custom fields.
+	err := jsonobj.Records(page, "", userFieldNames(), &jsonobj.Keys{},
+		func(key string, raw []byte) error {
+			i := len(out)
+			if i >= len(typed) {
+				return errors.New("more users than decoded")
+			}
+			return typed[i].keepCustom(key, raw)
+		},
+		func(raw []byte) error {
+			i := len(out)
+			if i >= len(typed) {
+				return errors.New("more users than decoded")
+			}
+			typed[i].raw = raw[:len(raw):len(raw)]
+			out = append(out, (*User)(&typed[i]))
+			return nil
+		})
 	if err == nil && len(out) != len(typed) {
 		err = errors.New("fewer users than decoded")
 	}

@@ -128,18 +128,24 @@ func EachUnknownInterned(b []byte, known map[string]bool, keys *Keys, fn func(ke
 }
 
 func eachUnknown(b []byte, known map[string]bool, keys *Keys, fn func(key string, raw []byte) error) error {
-	i := skipSpace(b, 0)
+	_, err := eachUnknownAt(b, skipSpace(b, 0), known, keys, fn)
+	return err
+}
+
+// eachUnknownAt walks the object starting at b[i] and returns the index
+// after it.
+func eachUnknownAt(b []byte, i int, known map[string]bool, keys *Keys, fn func(key string, raw []byte) error) (int, error) {
 	if i >= len(b) || b[i] != '{' {
-		return errors.New("not a JSON object")
+		return 0, errors.New("not a JSON object")
 	}
 	i++
 	for pos := 0; ; pos++ {
 		i = skipSpace(b, i)
 		if i >= len(b) {
-			return errors.New("unterminated object")
+			return 0, errors.New("unterminated object")
 		}
 		if b[i] == '}' {
-			return nil
+			return i + 1, nil
 		}
 		if b[i] == ',' {
 			i = skipSpace(b, i+1)
@@ -147,18 +153,18 @@ func eachUnknown(b []byte, known map[string]bool, keys *Keys, fn func(key string
 		keyStart := i
 		i = skipString(b, i)
 		if i > len(b) {
-			return errors.New("unterminated key")
+			return 0, errors.New("unterminated key")
 		}
 		rawKey := b[keyStart:i]
 		i = skipSpace(b, i)
 		if i >= len(b) || b[i] != ':' {
-			return errors.New("missing ':' after key")
+			return 0, errors.New("missing ':' after key")
 		}
 		i = skipSpace(b, i+1)
 		valStart := i
 		i = skipValue(b, i)
 		if i > len(b) || valStart >= i {
-			return errors.New("truncated value")
+			return 0, errors.New("truncated value")
 		}
 		inner := rawKey[1 : len(rawKey)-1]
 		var key string
@@ -183,12 +189,12 @@ func eachUnknown(b []byte, known map[string]bool, keys *Keys, fn func(key string
 		} else {
 			var err error
 			if key, err = decodeKey(rawKey); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if !known[key] {
 			if err := fn(key, b[valStart:i]); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
@@ -205,6 +211,10 @@ func Elements(b []byte, fn func(raw []byte) error) error {
 // top-level member key of the JSON object b, in one pass over b, and
 // reports whether the member was there. raw aliases b.
 func ArrayMember(b []byte, key string, fn func(raw []byte) error) (found bool, err error) {
+	return arrayMemberWith(b, key, skipWalk, fn)
+}
+
+func arrayMemberWith(b []byte, key string, walk func(b []byte, i int) (int, error), fn func(raw []byte) error) (found bool, err error) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false, errors.New("not a JSON object")
@@ -238,7 +248,7 @@ func ArrayMember(b []byte, key string, fn func(raw []byte) error) (found bool, e
 				return found, fmt.Errorf("member %q appears twice", key)
 			}
 			found = true
-			if i, err = elements(b, i, fn); err != nil {
+			if i, err = elementsWith(b, i, walk, fn); err != nil {
 				return found, err
 			}
 			continue
@@ -250,9 +260,41 @@ func ArrayMember(b []byte, key string, fn func(raw []byte) error) (found bool, e
 	}
 }
 
+// Records walks a page of records in one pass: the array that is the
+// top-level member arrayKey of the JSON object b, or b itself when
+// arrayKey is "". For each element, an object, it calls unknown for every
+// member whose key known lacks (names interned in keys), then done with
+// the element's bytes. raw values alias b. b must be valid JSON.
+func Records(b []byte, arrayKey string, known map[string]bool, keys *Keys,
+	unknown func(key string, raw []byte) error, done func(raw []byte) error) error {
+	walk := func(b []byte, i int) (int, error) { return eachUnknownAt(b, i, known, keys, unknown) }
+	if arrayKey == "" {
+		_, err := elementsWith(b, skipSpace(b, 0), walk, done)
+		return err
+	}
+	found, err := arrayMemberWith(b, arrayKey, walk, done)
+	if err == nil && !found {
+		err = fmt.Errorf("no %q list", arrayKey)
+	}
+	return err
+}
+
+func skipWalk(b []byte, i int) (int, error) {
+	start := i
+	if i = skipValue(b, i); i > len(b) || start >= i {
+		return 0, errors.New("truncated value")
+	}
+	return i, nil
+}
+
 // elements iterates the array starting at b[i] == '[' and returns the
 // index after it.
 func elements(b []byte, i int, fn func(raw []byte) error) (int, error) {
+	return elementsWith(b, i, skipWalk, fn)
+}
+
+// elementsWith is elements with walk finding each element's end.
+func elementsWith(b []byte, i int, walk func(b []byte, i int) (int, error), fn func(raw []byte) error) (int, error) {
 	if i >= len(b) || b[i] != '[' {
 		return 0, errors.New("not a JSON array")
 	}
@@ -269,9 +311,9 @@ func elements(b []byte, i int, fn func(raw []byte) error) (int, error) {
 			i = skipSpace(b, i+1)
 		}
 		start := i
-		i = skipValue(b, i)
-		if i > len(b) || start >= i {
-			return 0, errors.New("truncated value")
+		var err error
+		if i, err = walk(b, i); err != nil {
+			return 0, err
 		}
 		if err := fn(b[start:i]); err != nil {
 			return 0, err

@@ -35,9 +35,9 @@ func FuzzUnknownFields(f *testing.F) {
 	})
 }
 
-// FuzzPageOfObjects checks the page path: Elements finds each element of
-// an array, and EachUnknownInterned (with its per-position key cache)
-// finds the same unknown members as encoding/json, record after record.
+// FuzzPageOfObjects checks the page path: Records finds each element of
+// an array and, with its per-position key cache, the same unknown members
+// as encoding/json, record after record, in one pass.
 func FuzzPageOfObjects(f *testing.F) {
 	f.Add(`[{"_id":"a","x":1},{"_id":"b","x":2,"y":"\u0041"},{"x":3,"_id":"c"}]`)
 	f.Add(`[{"a\"b":1,"username":"u"},{"a\"b":2},{"username\u0000":3}]`)
@@ -45,43 +45,43 @@ func FuzzPageOfObjects(f *testing.F) {
 	known := map[string]bool{"_id": true, "username": true}
 	f.Fuzz(func(t *testing.T, s string) {
 		var all []map[string]json.RawMessage
-		if json.Unmarshal([]byte(s), &all) != nil {
+		if json.Unmarshal([]byte(s), &all) != nil || all == nil {
 			return
 		}
-		keys := &Keys{}
-		i := 0
-		err := Elements([]byte(s), func(raw []byte) error {
-			if i >= len(all) {
-				t.Fatalf("%q: more elements than encoding/json sees", s)
+		for _, o := range all {
+			if o == nil {
+				return // a null element is not a record
 			}
-			if all[i] == nil {
-				i++
-				return nil // null element: not an object
-			}
-			got := map[string]string{}
-			if err := EachUnknownInterned(raw, known, keys, func(k string, v []byte) error {
-				got[k] = string(v)
+		}
+		var got []map[string]string
+		cur := map[string]string{}
+		err := Records([]byte(s), "", known, &Keys{},
+			func(k string, v []byte) error { cur[k] = string(v); return nil },
+			func(raw []byte) error {
+				var one map[string]json.RawMessage
+				if err := json.Unmarshal(raw, &one); err != nil {
+					t.Fatalf("%q: element %d is not its own JSON: %v", s, len(got), err)
+				}
+				got = append(got, cur)
+				cur = map[string]string{}
 				return nil
-			}); err != nil {
-				t.Fatalf("%q element %d: %v", s, i, err)
-			}
+			})
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if len(got) != len(all) {
+			t.Fatalf("%q: %d elements, encoding/json sees %d", s, len(got), len(all))
+		}
+		for i, o := range all {
 			want := map[string]string{}
-			for k, v := range all[i] {
+			for k, v := range o {
 				if !known[k] {
 					want[k] = string(v)
 				}
 			}
-			if !maps.Equal(got, want) {
-				t.Fatalf("%q element %d: got %q, want %q", s, i, got, want)
+			if !maps.Equal(got[i], want) {
+				t.Fatalf("%q element %d: got %q, want %q", s, i, got[i], want)
 			}
-			i++
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%q: %v", s, err)
-		}
-		if i != len(all) {
-			t.Fatalf("%q: %d elements, encoding/json sees %d", s, i, len(all))
 		}
 	})
 }
