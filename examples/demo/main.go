@@ -152,12 +152,21 @@ func run(ctx context.Context, out io.Writer) error {
 	say("   %v", err)
 
 	printCalls(out, "JumpCloud", srv.Calls())
+	say("   %d requests over %d connections (idle connections are kept for concurrent pages)", total(srv.Calls()), srv.Connections())
 
 	if err := runOomnitza(ctx, out, jc); err != nil {
 		return fmt.Errorf("oomnitza part: %w", err)
 	}
 	say("\nNext to land here: presets and sync.")
 	return nil
+}
+
+func total(calls map[string]int) int {
+	n := 0
+	for _, c := range calls {
+		n += c
+	}
+	return n
 }
 
 func printCalls(out io.Writer, api string, calls map[string]int) {
@@ -359,6 +368,7 @@ fields:
 		err, errors.Is(getErr, oomnitza.ErrNotFound))
 
 	printCalls(out, "Oomnitza", srv.Calls())
+	say("   %d requests over %d connections", total(srv.Calls()), srv.Connections())
 	return nil
 }
 

@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -68,6 +70,8 @@ type Plumbing struct {
 	limiter  *rate.Limiter
 	now      func() time.Time
 
+	conns atomic.Int64
+
 	mu        sync.Mutex
 	calls     map[string]int
 	script    []scripted
@@ -86,6 +90,23 @@ func New(h Hooks) *Plumbing {
 	return &Plumbing{hooks: h, now: time.Now, slowBody: 50 * time.Millisecond,
 		calls: map[string]int{}, rng: rand.New(rand.NewPCG(1, 2))}
 }
+
+// Serve starts a loopback server for h that counts the connections
+// clients open to it.
+func (p *Plumbing) Serve(h http.Handler) *httptest.Server {
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			p.conns.Add(1)
+		}
+	}
+	ts.Start()
+	return ts
+}
+
+// Connections returns how many connections clients have opened to the
+// server started by Serve.
+func (p *Plumbing) Connections() int { return int(p.conns.Load()) }
 
 // SetLatency delays every request by d.
 func (p *Plumbing) SetLatency(d time.Duration) { p.latency = d }

@@ -122,7 +122,7 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.ts = httptest.NewServer(s.routes())
+	s.ts = s.plumbing.Serve(s.routes())
 	s.URL = s.ts.URL
 	return s
 }
@@ -137,6 +137,10 @@ func (s *Server) Handler() http.Handler { return s.ts.Config.Handler }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
+
+// Connections returns how many connections clients have opened to the
+// server: with a client's default transport, at most its concurrency.
+func (s *Server) Connections() int { return s.plumbing.Connections() }
 
 // APIKey returns the accepted API key.
 func (s *Server) APIKey() string { return s.apiKey }

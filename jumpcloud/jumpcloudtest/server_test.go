@@ -293,3 +293,15 @@ func FuzzFakeFilterParser(f *testing.F) {
 		}
 	})
 }
+
+func TestConnectionsAreCounted(t *testing.T) {
+	srv := NewServer(WithUsers(GenerateUsers(5, 1)...))
+	defer srv.Close()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	for range 3 {
+		_, err := c.Users.List(t.Context(), nil)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, srv.Connections(), "one client, one kept-alive connection")
+}

@@ -133,7 +133,7 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s.initialRecs = nil
-	s.ts = httptest.NewServer(s.routes())
+	s.ts = s.plumbing.Serve(s.routes())
 	s.URL = s.ts.URL
 	return s
 }
@@ -151,6 +151,10 @@ func (s *Server) Handler() http.Handler { return s.ts.Config.Handler }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
+
+// Connections returns how many connections clients have opened to the
+// server: with a client's default transport, at most its concurrency.
+func (s *Server) Connections() int { return s.plumbing.Connections() }
 
 // Token returns the accepted API token.
 func (s *Server) Token() string { return s.token }
