@@ -8,11 +8,14 @@ package fakehttp
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,9 +43,12 @@ const (
 	FaultCommitThenDrop
 	// FaultSlowBody sends the reply in four chunks with pauses.
 	FaultSlowBody
+	// Fault429 answers 429 with a Retry-After (1 second unless scripted
+	// with InjectTooManyRequests) without handling the request.
+	Fault429
 )
 
-var faultNames = [...]string{"none", "500", "502", "503", "reset", "commit-then-drop", "slow-body"}
+var faultNames = [...]string{"none", "500", "502", "503", "reset", "commit-then-drop", "slow-body", "429"}
 
 // String names the fault.
 func (f Fault) String() string {
@@ -72,23 +78,28 @@ type Plumbing struct {
 
 	conns atomic.Int64
 
-	mu        sync.Mutex
-	calls     map[string]int
-	script    []scripted
-	faultProb float64
-	faultKind []Fault
-	rng       *rand.Rand
+	mu         sync.Mutex
+	calls      map[string]int
+	served     map[string]int
+	routes     map[string]bool
+	persistent map[string]Fault
+	script     []scripted
+	faultProb  float64
+	faultKind  []Fault
+	rng        *rand.Rand
 }
 
 type scripted struct {
-	route string
-	fault Fault
+	route      string
+	fault      Fault
+	retryAfter string
 }
 
 // New returns plumbing with the given hooks and no faults.
 func New(h Hooks) *Plumbing {
 	return &Plumbing{hooks: h, now: time.Now, slowBody: 50 * time.Millisecond,
-		calls: map[string]int{}, rng: rand.New(rand.NewPCG(1, 2))}
+		calls: map[string]int{}, served: map[string]int{}, routes: map[string]bool{}, persistent: map[string]Fault{},
+		rng: rand.New(rand.NewPCG(1, 2))}
 }
 
 // Serve starts a loopback server for h that counts the connections
@@ -132,14 +143,81 @@ func (p *Plumbing) SetFaults(prob float64, seed uint64, kinds ...Fault) {
 	p.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
+// checkRoute refuses a route no handler serves (p.mu held), so that a
+// typo in a test cannot leave a fault that never fires.
+func (p *Plumbing) checkRoute(route string) error {
+	if route == "" || p.routes[route] {
+		return nil
+	}
+	known := make([]string, 0, len(p.routes))
+	for r := range p.routes {
+		known = append(known, r)
+	}
+	slices.Sort(known)
+	return fmt.Errorf("fake: no route %q; routes are %s", route, strings.Join(known, ", "))
+}
+
 // Inject scripts faults: the next requests to route ("METHOD /pattern" as
-// in Calls, or "" for any) get these faults, one each, in order.
-func (p *Plumbing) Inject(route string, faults ...Fault) {
+// in Calls, or "" for any) get these faults, one each, in order. A route
+// no handler serves is an error, and nothing is scripted.
+func (p *Plumbing) Inject(route string, faults ...Fault) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, f := range faults {
-		p.script = append(p.script, scripted{route, f})
+	if err := p.checkRoute(route); err != nil {
+		return err
 	}
+	for _, f := range faults {
+		p.script = append(p.script, scripted{route: route, fault: f})
+	}
+	return nil
+}
+
+// InjectTooManyRequests scripts one 429 for the next request to route,
+// with this Retry-After value sent as is (seconds, an HTTP date, or
+// anything a test wants a client to cope with; "" sends none).
+func (p *Plumbing) InjectTooManyRequests(route, retryAfter string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.checkRoute(route); err != nil {
+		return err
+	}
+	p.script = append(p.script, scripted{route: route, fault: Fault429, retryAfter: retryAfter})
+	return nil
+}
+
+// FailRoute makes every request to route get fault f until Reset (or
+// FailRoute(route, FaultNone)). Scripted faults come first.
+func (p *Plumbing) FailRoute(route string, f Fault) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.checkRoute(route); err != nil {
+		return err
+	}
+	if f == FaultNone {
+		delete(p.persistent, route)
+	} else {
+		p.persistent[route] = f
+	}
+	return nil
+}
+
+// FaultsServed counts the faults served, keyed "ROUTE FAULT" (e.g.
+// "POST /api/systemusers 503").
+func (p *Plumbing) FaultsServed() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.served)
+}
+
+// Reset zeroes every counter and drops scripted and route faults; the
+// random fault rate set by SetFaults stays.
+func (p *Plumbing) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	clear(p.calls)
+	clear(p.served)
+	clear(p.persistent)
+	p.script = nil
 }
 
 // Calls returns the number of requests per route.
@@ -153,30 +231,41 @@ func (p *Plumbing) Calls() map[string]int {
 	return out
 }
 
-// ResetCalls zeroes the counters.
+// ResetCalls zeroes the request counters.
 func (p *Plumbing) ResetCalls() {
 	p.mu.Lock()
 	clear(p.calls)
 	p.mu.Unlock()
 }
 
-// next picks the fault for a request (p.mu held).
-func (p *Plumbing) next(route string) Fault {
+// next picks the fault for a request and its Retry-After (p.mu held).
+func (p *Plumbing) next(route string) (Fault, string) {
 	for i, sc := range p.script {
 		if sc.route == "" || sc.route == route {
 			p.script = append(p.script[:i], p.script[i+1:]...)
-			return sc.fault
+			if sc.fault == Fault429 && sc.retryAfter == "" && sc.route != "" {
+				return sc.fault, "1"
+			}
+			return sc.fault, sc.retryAfter
 		}
 	}
-	if p.faultProb > 0 && len(p.faultKind) > 0 && p.rng.Float64() < p.faultProb {
-		return p.faultKind[p.rng.IntN(len(p.faultKind))]
+	if f, ok := p.persistent[route]; ok {
+		return f, "1"
 	}
-	return FaultNone
+	if p.faultProb > 0 && len(p.faultKind) > 0 && p.rng.Float64() < p.faultProb {
+		return p.faultKind[p.rng.IntN(len(p.faultKind))], "1"
+	}
+	return FaultNone, ""
 }
 
 // Wrap counts, delays, limits, admits and injects faults around next. An
 // empty route counts the request as "METHOD /path".
 func (p *Plumbing) Wrap(route string, next http.Handler) http.Handler {
+	if route != "" {
+		p.mu.Lock()
+		p.routes[route] = true
+		p.mu.Unlock()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := route
 		if key == "" {
@@ -184,7 +273,10 @@ func (p *Plumbing) Wrap(route string, next http.Handler) http.Handler {
 		}
 		p.mu.Lock()
 		p.calls[key]++
-		fault := p.next(key)
+		fault, retryAfter := p.next(key)
+		if fault != FaultNone {
+			p.served[key+" "+fault.String()]++
+		}
 		p.mu.Unlock()
 
 		if p.latency > 0 && !sleep(r.Context(), p.latency) {
@@ -204,6 +296,11 @@ func (p *Plumbing) Wrap(route string, next http.Handler) http.Handler {
 			return
 		}
 		switch fault {
+		case Fault429:
+			if retryAfter != "" {
+				w.Header().Set("Retry-After", retryAfter)
+			}
+			p.hooks.WriteError(w, http.StatusTooManyRequests)
 		case Fault500, Fault502, Fault503:
 			p.hooks.WriteError(w, map[Fault]int{Fault500: 500, Fault502: 502, Fault503: 503}[fault])
 		case FaultReset:

@@ -15,16 +15,37 @@ const (
 	FaultReset          = fakehttp.FaultReset
 	FaultCommitThenDrop = fakehttp.FaultCommitThenDrop
 	FaultSlowBody       = fakehttp.FaultSlowBody
+	Fault429            = fakehttp.Fault429
 )
 
 // Inject scripts faults: the next requests to route (a key of Calls, such
-// as "POST /api/systemusers"; "" for any route) get these faults, one each,
-// in order.
-func (s *Server) Inject(route string, faults ...Fault) { s.plumbing.Inject(route, faults...) }
+// as "POST /api/systemusers"; "" for any route) get these faults, one each, in order.
+// A route the server does not have is an error, and nothing is scripted.
+func (s *Server) Inject(route string, faults ...Fault) error {
+	return s.plumbing.Inject(route, faults...)
+}
+
+// InjectTooManyRequests scripts one 429 for the next request to route with
+// this Retry-After value, sent as is ("" sends none).
+func (s *Server) InjectTooManyRequests(route, retryAfter string) error {
+	return s.plumbing.InjectTooManyRequests(route, retryAfter)
+}
+
+// FailRoute makes every request to route get fault f until Reset or
+// FailRoute(route, FaultNone); scripted faults still come first.
+func (s *Server) FailRoute(route string, f Fault) error { return s.plumbing.FailRoute(route, f) }
+
+// FaultsServed counts the faults the server has served, keyed
+// "ROUTE FAULT", e.g. "POST /api/systemusers 503".
+func (s *Server) FaultsServed() map[string]int { return s.plumbing.FaultsServed() }
 
 // Calls returns how many requests each route received, keyed like
-// "GET /api/systemusers" or "POST /api/systemusers/{id}/unlock".
+// "POST /api/systemusers" or "POST /api/systemusers/{id}/unlock".
 func (s *Server) Calls() map[string]int { return s.plumbing.Calls() }
 
-// ResetCalls zeroes the counters.
+// ResetCalls zeroes the request counters only.
 func (s *Server) ResetCalls() { s.plumbing.ResetCalls() }
+
+// Reset zeroes every counter and drops scripted and route faults (the
+// random fault rate of WithFaults stays). The data is untouched.
+func (s *Server) Reset() { s.plumbing.Reset() }

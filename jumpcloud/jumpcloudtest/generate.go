@@ -41,15 +41,22 @@ var (
 	companies     = []string{"Acme Corp", "Acme Corp", "Acme Corp", "Acme Labs"}
 )
 
-// genEpoch is the fixed "now" of generated data, so output never depends on the clock.
-var genEpoch = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-
-// GenerateUsers returns n realistic, varied users, the same for the same
-// seed: unique usernames and emails, names with accents and apostrophes,
-// departments and titles, managers, custom attributes, a mix of states
-// (mostly ACTIVATED, some STAGED and SUSPENDED), a few locked accounts and
-// expired passwords. Ids are in creation order.
+// GenerateUsers is GenerateUsersAt(n, seed, time.Now()): users whose
+// dates make sense today.
 func GenerateUsers(n int, seed uint64) []*jumpcloud.User {
+	return GenerateUsersAt(n, seed, time.Now())
+}
+
+// GenerateUsersAt returns n realistic, varied users as they stand at now,
+// the same for the same seed and now: unique usernames and emails, names
+// with accents and apostrophes, departments and titles, managers, custom
+// attributes, a mix of states (mostly ACTIVATED, some STAGED and
+// SUSPENDED), a few locked accounts (each with its lock date) and
+// passwords on a 180-day rotation, about one in twenty past its
+// expiration date and flagged expired. Users were created over the three
+// years before now; ids are in creation order.
+func GenerateUsersAt(n int, seed uint64, now time.Time) []*jumpcloud.User {
+	genEpoch := now.UTC().Truncate(time.Second)
 	rng := rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1))
 	users := make([]*jumpcloud.User, 0, n)
 	usedNames := map[string]int{}

@@ -71,8 +71,22 @@ func newRecord() record {
 	}
 }
 
+// badRequest answers a body that breaks the schema with the spec's
+// ErrorDetails: {code, message, status, details}.
 func badRequest(w http.ResponseWriter, msg string) {
-	writeError(w, http.StatusBadRequest, msg, "INVALID_ARGUMENT")
+	writeJSON(w, http.StatusBadRequest, record{"code": http.StatusBadRequest, "message": msg, "status": "INVALID_ARGUMENT", "details": []any{}})
+}
+
+// writeMessage answers with a message-only body, the shape real 400s for
+// request parameters take ({"message": "Bad Request: ..."}).
+func writeMessage(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, record{"message": msg})
+}
+
+// alreadyExists answers a duplicate username or email: 400 with the
+// message-only body JumpCloud sends ({"message": "Already Exists"}).
+func alreadyExists(w http.ResponseWriter) {
+	writeMessage(w, http.StatusBadRequest, "Already Exists")
 }
 
 // decodeBody reads a JSON object body (at most 1 MiB).
@@ -146,19 +160,28 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 // runs under the lock and returns ids in _id order and a record getter;
 // present, if set, shapes each record of the page for the reply.
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, present func(record) record, source func() ([]string, func(string) record)) {
-	q, err := parseListQuery(r.URL.Query())
+	if r.URL.Query().Has("search") {
+		// The documented search parameter's encoding in a query string is
+		// not specified anywhere; rather than return everything, say so.
+		writeMessage(w, http.StatusBadRequest, "Bad Request: the search parameter is not supported by this fake; use POST /api/search/systemusers")
+		return
+	}
+	q, err := parseListQuery(r.URL.Query(), r.Header.Get("x-eventually-consistent") == "true")
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, record{"message": err.Error()})
+		writeMessage(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	s.mu.Lock()
 	ids, get := source()
-	total, page := q.apply(ids, get)
+	// Filters and sort see the record as the API returns it (admin
+	// object and derived flags included).
+	shown := get
+	if present != nil {
+		shown = func(id string) record { return present(get(id)) }
+	}
+	total, page := q.apply(ids, shown)
 	results := make([]record, len(page))
 	for i, rec := range page {
-		if present != nil {
-			rec = present(rec)
-		}
 		results[i] = q.project(rec)
 	}
 	s.mu.Unlock()
@@ -186,9 +209,9 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q, err := parseListQuery(r.URL.Query())
+	q, err := parseListQuery(r.URL.Query(), r.Header.Get("x-eventually-consistent") == "true")
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, record{"message": err.Error()})
+		writeMessage(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, q.project(s.present(rec)))
@@ -236,12 +259,8 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.taken("username", username, "") {
-		badRequest(w, fmt.Sprintf("User already exists: username %q is taken", username))
-		return
-	}
-	if s.taken("email", email, "") {
-		badRequest(w, fmt.Sprintf("User already exists: email %q is taken", email))
+	if s.taken("username", username, "") || s.taken("email", email, "") {
+		alreadyExists(w)
 		return
 	}
 	rec := newRecord()
@@ -253,6 +272,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	rec["_id"] = s.newID()
 	rec["created"] = s.stamp()
 	rec["organization"] = s.orgID
+	s.assignUID(rec)
 	rec["state"] = state
 	if susp, ok := body["suspended"].(bool); ok && susp {
 		rec["state"] = "SUSPENDED"
@@ -273,7 +293,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
-	body, ok := decodeBody(w, r, false)
+	body, ok := decodeBody(w, r, true) // the body is optional: none changes nothing
 	if !ok {
 		return
 	}
@@ -300,7 +320,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if s.taken(f, sv, id) {
-				badRequest(w, fmt.Sprintf("User already exists: %s %q is taken", f, sv))
+				alreadyExists(w)
 				return
 			}
 		}

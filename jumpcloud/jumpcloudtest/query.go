@@ -32,7 +32,66 @@ type listQuery struct {
 	limit, skip int
 	sort        []sortKey
 	fields      []string
-	and, or     []jumpcloud.Filter
+	and, or     []wireFilter
+}
+
+// wireFilter is one v1 filter as the fake reads it off the wire. The fake
+// parses filters itself, not with the client's code, so that an encoding
+// bug in the client shows up against it instead of cancelling out.
+type wireFilter struct {
+	field, op string
+	values    []string
+}
+
+// Operators the fake evaluates; $ew, $co and $nco need the
+// x-eventually-consistent: true header, as documented.
+var (
+	filterOps     = map[string]bool{"$eq": true, "$ne": true, "$gt": true, "$gte": true, "$lt": true, "$lte": true, "$in": true, "$nin": true, "$sw": true}
+	consistentOps = map[string]bool{"$ew": true, "$co": true, "$nco": true}
+	filterField   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+)
+
+// parseWireFilter reads "field:$op:value"; the value is everything after
+// the second colon (dates carry colons of their own), and $in / $nin
+// values are separated by "|", a literal "|" escaped as "\|".
+func parseWireFilter(raw string, eventuallyConsistent bool) (wireFilter, error) {
+	i := strings.IndexByte(raw, ':')
+	if i < 0 {
+		return wireFilter{}, badRequestf("invalid filter %q: expected field:$operator:value", raw)
+	}
+	j := strings.IndexByte(raw[i+1:], ':')
+	if j < 0 {
+		return wireFilter{}, badRequestf("invalid filter %q: expected field:$operator:value", raw)
+	}
+	f := wireFilter{field: raw[:i], op: raw[i+1 : i+1+j]}
+	value := raw[i+2+j:]
+	switch {
+	case !filterField.MatchString(f.field):
+		return wireFilter{}, badRequestf("invalid filter %q: bad field name", raw)
+	case consistentOps[f.op] && !eventuallyConsistent:
+		return wireFilter{}, badRequestf("invalid filter %q: %s requires the x-eventually-consistent: true header", raw, f.op)
+	case !filterOps[f.op] && !consistentOps[f.op]:
+		return wireFilter{}, badRequestf("invalid filter %q: unknown operator %q", raw, f.op)
+	}
+	if f.op == "$in" || f.op == "$nin" {
+		var cur strings.Builder
+		for k := 0; k < len(value); k++ {
+			switch c := value[k]; {
+			case c == '\\' && k+1 < len(value) && value[k+1] == '|':
+				cur.WriteByte('|')
+				k++
+			case c == '|':
+				f.values = append(f.values, cur.String())
+				cur.Reset()
+			default:
+				cur.WriteByte(c)
+			}
+		}
+		f.values = append(f.values, cur.String())
+	} else {
+		f.values = []string{value}
+	}
+	return f, nil
 }
 
 var orFilterKey = regexp.MustCompile(`^filter\[or\]\[\d+\]$`)
@@ -40,7 +99,8 @@ var andFilterKey = regexp.MustCompile(`^filter(\[\d+\])?$`)
 
 // parseListQuery reads the v1 list parameters; errors carry the API's
 // message text.
-func parseListQuery(v url.Values) (*listQuery, error) {
+func parseListQuery(v url.Values, eventuallyConsistent ...bool) (*listQuery, error) {
+	consistent := len(eventuallyConsistent) > 0 && eventuallyConsistent[0]
 	q := &listQuery{limit: 10}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -75,9 +135,9 @@ func parseListQuery(v url.Values) (*listQuery, error) {
 			continue
 		}
 		for _, raw := range vals {
-			f, err := jumpcloud.ParseFilter(raw)
+			f, err := parseWireFilter(raw, consistent)
 			if err != nil {
-				return nil, badRequestf("invalid filter %q", raw)
+				return nil, err
 			}
 			if isOr {
 				q.or = append(q.or, f)
@@ -178,31 +238,44 @@ func lookup(r record, path string) any {
 // matchFilter evaluates one v1 filter against a record. Comparison is
 // typed by the stored value: booleans and numbers compare as such, dates
 // as instants, everything else as case-sensitive strings.
-func matchFilter(r record, f jumpcloud.Filter) bool {
-	v := lookup(r, f.Field)
-	switch f.Op {
-	case jumpcloud.OpEq:
-		return compareTo(v, f.Values[0]) == 0
-	case jumpcloud.OpNe:
-		return compareTo(v, f.Values[0]) != 0
-	case jumpcloud.OpGt:
-		return v != nil && compareTo(v, f.Values[0]) > 0
-	case jumpcloud.OpGte:
-		return v != nil && compareTo(v, f.Values[0]) >= 0
-	case jumpcloud.OpLt:
-		return v != nil && compareTo(v, f.Values[0]) < 0
-	case jumpcloud.OpLte:
-		return v != nil && compareTo(v, f.Values[0]) <= 0
-	case jumpcloud.OpIn:
-		for _, x := range f.Values {
+func matchFilter(r record, f wireFilter) bool {
+	v := lookup(r, f.field)
+	switch f.op {
+	case "$eq":
+		return compareTo(v, f.values[0]) == 0
+	case "$ne":
+		return compareTo(v, f.values[0]) != 0
+	case "$gt":
+		return v != nil && compareTo(v, f.values[0]) > 0
+	case "$gte":
+		return v != nil && compareTo(v, f.values[0]) >= 0
+	case "$lt":
+		return v != nil && compareTo(v, f.values[0]) < 0
+	case "$lte":
+		return v != nil && compareTo(v, f.values[0]) <= 0
+	case "$in", "$nin":
+		in := false
+		for _, x := range f.values {
 			if compareTo(v, x) == 0 {
-				return true
+				in = true
+				break
 			}
 		}
-		return false
-	case jumpcloud.OpStartsWith:
+		return in == (f.op == "$in")
+	case "$sw", "$ew", "$co", "$nco":
 		s, ok := v.(string)
-		return ok && strings.HasPrefix(s, f.Values[0])
+		if !ok {
+			return f.op == "$nco"
+		}
+		switch f.op {
+		case "$sw":
+			return strings.HasPrefix(s, f.values[0])
+		case "$ew":
+			return strings.HasSuffix(s, f.values[0])
+		case "$co":
+			return strings.Contains(s, f.values[0])
+		}
+		return !strings.Contains(s, f.values[0])
 	}
 	return false
 }

@@ -41,6 +41,8 @@ type Server struct {
 	passwords map[string]string
 	admins    []record
 	seq       uint64
+	lastUID   int // the highest unix_uid given out or seeded
+	generate  [][2]uint64
 }
 
 type record = map[string]any
@@ -63,6 +65,12 @@ func WithUsers(users ...*jumpcloud.User) Option {
 			s.addUser(u)
 		}
 	}
+}
+
+// WithGeneratedUsers seeds n users from GenerateUsersAt(n, seed, now),
+// now being the server's clock (see WithClock, in any order).
+func WithGeneratedUsers(n int, seed uint64) Option {
+	return func(s *Server) { s.generate = append(s.generate, [2]uint64{uint64(n), seed}) }
 }
 
 // WithAdmins seeds the administrators returned by GET /api/users. A system
@@ -121,6 +129,11 @@ func NewServer(opts ...Option) *Server {
 	}})
 	for _, o := range opts {
 		o(s)
+	}
+	for _, g := range s.generate {
+		for _, u := range GenerateUsersAt(int(g[0]), g[1], s.now()) {
+			s.addUser(u)
+		}
 	}
 	s.ts = s.plumbing.Serve(s.routes())
 	s.URL = s.ts.URL
@@ -236,12 +249,29 @@ func (s *Server) addUser(u *jumpcloud.User) string {
 	if c, _ := r["created"].(string); c == "" {
 		r["created"] = s.stamp()
 	}
-	if r["organization"] == "" || r["organization"] == nil {
-		r["organization"] = s.orgID
-	}
+	// A user belongs to the organisation it is seeded into.
+	r["organization"] = s.orgID
+	s.assignUID(r)
 	delete(r, "admin")
 	s.insert(r)
 	return r["_id"].(string)
+}
+
+// assignUID gives a user without one the next unix_uid and unix_guid (the
+// spec's minimum is 1; JumpCloud's managed ids start higher, at 5000 here,
+// an inference).
+func (s *Server) assignUID(r record) {
+	uid, _ := r["unix_uid"].(float64)
+	if uid < 1 {
+		s.lastUID = max(s.lastUID+1, 5000)
+		uid = float64(s.lastUID)
+		r["unix_uid"] = uid
+	} else {
+		s.lastUID = max(s.lastUID, int(uid))
+	}
+	if g, _ := r["unix_guid"].(float64); g < 1 {
+		r["unix_guid"] = uid
+	}
 }
 
 func (s *Server) insert(r record) {
@@ -281,6 +311,13 @@ func (s *Server) present(r record) record {
 		out[k] = v
 	}
 	out["admin"] = nil
+	// A password past its expiration date is expired, whenever the date
+	// was set: the flag follows the fake's clock, as JumpCloud's does.
+	if exp, _ := r["password_expiration_date"].(string); exp != "" && r["password_never_expires"] != true {
+		if t, err := jumpcloud.ParseTimestamp(exp); err == nil && !t.IsZero() && !t.After(s.now()) {
+			out["password_expired"] = true
+		}
+	}
 	email, _ := r["email"].(string)
 	for _, a := range s.admins {
 		if ae, _ := a["email"].(string); email != "" && strings.EqualFold(ae, email) {
@@ -307,6 +344,10 @@ func (s *Server) routes() http.Handler {
 	handle("POST /api/systemusers/{id}/expire", s.expireUser)
 	handle("POST /api/systemusers/{id}/resetmfa", s.resetMFA)
 	handle("POST /api/systemusers/{id}/state/activate", s.activateUser)
+	handle("GET /api/systemusers/{id}/sshkeys", s.listSSHKeys)
+	handle("POST /api/systemusers/{id}/sshkeys", s.addSSHKey)
+	handle("DELETE /api/systemusers/{id}/sshkeys/{key}", s.deleteSSHKey)
+	handle("POST /api/search/systemusers", s.searchUsers)
 	handle("GET /api/users", s.listAdmins)
 	mux.Handle("/", s.wrap("other", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "NOT_FOUND")
@@ -336,9 +377,9 @@ func (s *Server) checkOrg(w http.ResponseWriter, r *http.Request) bool {
 	org, present := r.Header.Get("x-org-id"), len(r.Header.Values("x-org-id")) > 0
 	adminRoute := r.URL.Path == "/api/users" || strings.HasPrefix(r.URL.Path, "/api/users/")
 	switch {
-	case present && adminRoute:
-		writeError(w, http.StatusForbidden, "ID included on unsupported route", "PERMISSION_DENIED")
 	case adminRoute:
+		// x-org-id is optional on /api/users: an administrator route, it
+		// is not scoped by organisation (the official SDK strips it).
 		return true
 	case !present && s.multiTenant:
 		writeError(w, http.StatusUnauthorized, "ID not included for multi-tenant admin", "UNAUTHENTICATED")

@@ -164,17 +164,6 @@ func (s *Server) Client(opts ...oomnitza.Option) (*oomnitza.Client, error) {
 	return oomnitza.NewClient(s.URL, s.token, opts...)
 }
 
-// Inject scripts faults: the next requests to route (a key of Calls, such
-// as "POST /api/v3/users"; "" for any route) get these faults in order.
-func (s *Server) Inject(route string, faults ...Fault) { s.plumbing.Inject(route, faults...) }
-
-// Calls returns how many requests each route received, keyed like
-// "GET /api/v3/users" or "PATCH /api/v3/users/{ident}".
-func (s *Server) Calls() map[string]int { return s.plumbing.Calls() }
-
-// ResetCalls zeroes the counters.
-func (s *Server) ResetCalls() { s.plumbing.ResetCalls() }
-
 // Fields returns the declared People fields.
 func (s *Server) Fields() []FieldSpec {
 	out := make([]FieldSpec, len(s.fields))
