@@ -14,8 +14,8 @@ import (
 	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
 )
 
-// A concurrent listing of 100 pages opens at most as many connections as
-// pages in flight: idle connections are kept for reuse.
+// Concurrent listings of 100 pages reuse their connections: idle
+// connections are kept, so new ones stay near the pages in flight.
 func TestConcurrentAllReusesConnections(t *testing.T) {
 	fake := jumpcloudtest.NewServer(jumpcloudtest.WithUsers(jumpcloudtest.GenerateUsers(1000, 5)...))
 	defer fake.Close()
@@ -34,12 +34,19 @@ func TestConcurrentAllReusesConnections(t *testing.T) {
 	c, err := jumpcloud.NewClient(fake.APIKey(), jumpcloud.WithBaseURL(ts.URL))
 	require.NoError(t, err)
 	const conc = 8
-	n := 0
-	for _, err := range c.Users.All(t.Context(), &jumpcloud.ListOptions{Limit: 10, Concurrency: conc}) {
-		require.NoError(t, err)
-		n++
+	for range 3 {
+		n := 0
+		for _, err := range c.Users.All(t.Context(), &jumpcloud.ListOptions{Limit: 10, Concurrency: conc}) {
+			require.NoError(t, err)
+			n++
+		}
+		assert.Equal(t, 1000, n)
 	}
-	assert.Equal(t, 1000, n)
-	assert.Equal(t, int32(100), requests.Load())
-	assert.LessOrEqual(t, opened.Load(), int32(conc), "%d connections for %d requests", opened.Load(), requests.Load())
+	assert.Equal(t, int32(300), requests.Load())
+	// Usually exactly conc. net/http puts a connection back in its pool
+	// just after the body is read, so a request that starts at that
+	// moment may dial one more; across three listings the pool still
+	// serves almost every request (before: 56 new connections for each
+	// 100 requests).
+	assert.LessOrEqual(t, opened.Load(), int32(2*conc), "%d connections for %d requests", opened.Load(), requests.Load())
 }

@@ -150,12 +150,18 @@ func (f Filter) Validate() error {
 		if strings.ContainsAny(v, "\x00") {
 			return fmt.Errorf("jumpcloud: filter on %q: value %q contains a NUL byte", f.Field, v)
 		}
+		if f.Op == OpIn && strings.HasSuffix(v, `\`) {
+			// "\|" is the documented escape of a literal '|', so a value
+			// ending in '\' would swallow the separator after it.
+			return fmt.Errorf("jumpcloud: filter on %q: $in value %q ends with a backslash, which $in cannot encode", f.Field, v)
+		}
 	}
 	return nil
 }
 
 // String encodes the filter as the API expects: `field:$op:value`, with
-// $in values joined by '|' (a literal '|' or '\' is escaped with '\').
+// $in values joined by '|' (a literal '|' is escaped as '\|', as
+// documented; nothing else is escaped).
 func (f Filter) String() string {
 	var b strings.Builder
 	b.WriteString(f.Field)
@@ -175,12 +181,7 @@ func (f Filter) String() string {
 	return b.String()
 }
 
-func escapeIn(v string) string {
-	if !strings.ContainsAny(v, `|\`) {
-		return v
-	}
-	return strings.NewReplacer(`\`, `\\`, `|`, `\|`).Replace(v)
-}
+func escapeIn(v string) string { return strings.ReplaceAll(v, "|", `\|`) }
 
 // ParseFilter decodes `field:$op:value` (the inverse of Filter.String).
 func ParseFilter(s string) (Filter, error) {
@@ -209,9 +210,9 @@ func splitIn(s string) []string {
 	var cur strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '\\' && i+1 < len(s):
+		case c == '\\' && i+1 < len(s) && s[i+1] == '|':
 			i++
-			cur.WriteByte(s[i])
+			cur.WriteByte('|')
 		case c == '|':
 			out = append(out, cur.String())
 			cur.Reset()

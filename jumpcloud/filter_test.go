@@ -25,7 +25,7 @@ func TestFilterEncoding(t *testing.T) {
 		{jumpcloud.Lte("password_expiration_date", "2021-10-24"), "password_expiration_date:$lte:2021-10-24"},
 		{jumpcloud.Eq("description", "a:b:c"), "description:$eq:a:b:c"},
 		{jumpcloud.In("state", jumpcloud.StateStaged, jumpcloud.StateSuspended), "state:$in:STAGED|SUSPENDED"},
-		{jumpcloud.In("company", `A|B`, `C\D`), `company:$in:A\|B|C\\D`},
+		{jumpcloud.In("company", `A|B`, `C\D`), `company:$in:A\|B|C\D`},
 		{jumpcloud.StartsWith("username", "ad"), "username:$sw:ad"},
 		{jumpcloud.Eq("mfa.configured", true), "mfa.configured:$eq:true"},
 	}

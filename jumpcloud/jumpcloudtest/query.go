@@ -48,7 +48,7 @@ type wireFilter struct {
 var (
 	filterOps     = map[string]bool{"$eq": true, "$ne": true, "$gt": true, "$gte": true, "$lt": true, "$lte": true, "$in": true, "$nin": true, "$sw": true}
 	consistentOps = map[string]bool{"$ew": true, "$co": true, "$nco": true}
-	filterField   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	filterField   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$`)
 )
 
 // parseWireFilter reads "field:$op:value"; the value is everything after
