@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -33,6 +34,7 @@ const (
 	tString
 	tNumber
 	tPunct
+	tDate
 )
 
 type token struct {
@@ -72,6 +74,12 @@ func tokenize(s string) ([]token, error) {
 				return nil, fmt.Errorf("unterminated string starting at %d", start)
 			}
 			out = append(out, token{tString, b.String(), start})
+		case c >= '0' && c <= '9' && usDate.MatchString(s[i:]):
+			// An unquoted MM/DD/YYYY date, as in the vendor's own example
+			// "hire_date BETWEEN 03/01/2023 AND 06/30/2023".
+			m := usDate.FindString(s[i:])
+			out = append(out, token{tDate, m, i})
+			i += len(m)
 		case c == '-' || c >= '0' && c <= '9':
 			start := i
 			i++
@@ -367,9 +375,15 @@ func (p *parser) cond() (cond, error) {
 			return nil, fmt.Errorf("expected AND in BETWEEN at %d", p.peek().pos)
 		}
 		p.next()
+		hiTok := p.peek()
 		hi, err := p.value(f)
 		if err != nil {
 			return nil, err
+		}
+		if sec, ok := hi.(int64); ok && (f.Type == TypeDate || f.Type == TypeDateTime) && dayOnly(hiTok) {
+			// A day as the upper bound takes in the whole day (inferred:
+			// the vendor documents BETWEEN only by example).
+			hi = sec + 86399
 		}
 		n.vals = []any{lo, hi}
 		return n, nil
@@ -393,6 +407,17 @@ func (p *parser) cond() (cond, error) {
 	}
 	n.vals = []any{v}
 	return n, nil
+}
+
+var usDate = regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}\b`)
+
+// dayOnly reports whether a date literal names a day without a time.
+func dayOnly(t token) bool {
+	if t.kind == tDate {
+		return true
+	}
+	_, err := time.Parse("2006-01-02", t.text)
+	return t.kind == tString && err == nil
 }
 
 func (p *parser) list(n *cmpNode) error {
@@ -424,6 +449,15 @@ func (p *parser) value(f *FieldSpec) (any, error) {
 		raw = t.text
 	case t.kind == tNumber:
 		raw = json.Number(t.text)
+	case t.kind == tDate:
+		if f.Type != TypeDate && f.Type != TypeDateTime {
+			return nil, fmt.Errorf("%s is not a date field; %s is a date", f.ExternalID, t.text)
+		}
+		d, err := time.Parse("01/02/2006", t.text)
+		if err != nil {
+			return nil, fmt.Errorf("%q at %d is not a date (MM/DD/YYYY)", t.text, t.pos)
+		}
+		return d.Unix(), nil
 	case t.kind == tIdent && strings.EqualFold(t.text, "true"):
 		raw = true
 	case t.kind == tIdent && strings.EqualFold(t.text, "false"):

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 type saasApp struct {
@@ -27,6 +29,7 @@ type saasUser struct {
 	externalID string
 	roleIDs    []string
 	active     bool
+	lastVisit  int64 // epoch seconds (spec: an integer)
 }
 
 // saasSchema types the SaaS fields that filters and writes may use.
@@ -74,7 +77,7 @@ func (s *Server) lookupSaaS(w http.ResponseWriter, r *http.Request) (*saasApp, b
 }
 
 func (s *Server) checkSaaS(body map[string]any, selfID int) (map[string]any, []string) {
-	vals, errs := convertBody(body, func(id string) *FieldSpec { return s.saasFields[id] }, "unknown field")
+	vals, errs := convertBody(body, func(id string) *FieldSpec { return s.saasFields[id] }, "unknown field", true)
 	if name, ok := vals["saas_name"].(string); ok {
 		if strings.TrimSpace(name) == "" {
 			errs = append(errs, "saas_name: is mandatory")
@@ -171,6 +174,76 @@ func (s *Server) saasUserFor(saasID int, userID string) *saasUser {
 	return s.saasUsers[hexID("saas-user", saasID, userID)]
 }
 
+// saasUserJSON is a SaaS assigned User as the spec shows it.
+func (s *Server) saasUserJSON(app *saasApp, su *saasUser) map[string]any {
+	u := s.users[su.userID]
+	roles := map[string]any{"role_id": "", "role_external_id": "", "role_external_label": ""}
+	for _, role := range app.roles {
+		if len(su.roleIDs) > 0 && role.id == su.roleIDs[0] {
+			roles = map[string]any{"role_id": role.id, "role_external_id": role.externalID, "role_external_label": role.label}
+		}
+	}
+	return map[string]any{
+		"saas_user_id": su.id, "saas_id": su.saasID, "user_id": su.userID, "username": u["username"], "email": u["email"],
+		"full_name": u["full_name"], "last_visit": su.lastVisit, "old_usage": false, "media_url": "",
+		"contract_id": "", "roles": roles, "user_external_id": su.externalID,
+	}
+}
+
+// SetSaaSUserLastVisit records a SaaS user's last activity, as the SaaS
+// usage collection would; it reports whether the SaaS user exists.
+func (s *Server) SetSaaSUserLastVisit(saasUserID string, at time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	su, ok := s.saasUsers[saasUserID]
+	if ok {
+		su.lastVisit = at.Unix()
+	}
+	return ok
+}
+
+// listAllSaaSUsers answers GET /api/v3/saas_users: the SaaS users of every
+// application, narrowed by filter (on user fields, as the spec's example
+// shows) and text (a case-insensitive substring of username, email or
+// full name).
+func (s *Server) listAllSaaSUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var match cond
+	if f := q.Get("filter"); f != "" {
+		c, err := parseFilter(f, s.field)
+		if err != nil {
+			writeErrors(w, http.StatusBadRequest, "filter: "+err.Error())
+			return
+		}
+		match = c
+	}
+	text := strings.ToLower(q.Get("text"))
+	ids := make([]int, 0, len(s.saas))
+	for id := range s.saas {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := []map[string]any{}
+	for _, id := range ids {
+		app := s.saas[id]
+		for _, uid := range s.order {
+			su := s.saasUserFor(id, uid)
+			if su == nil || match != nil && !match.eval(s.users[uid]) {
+				continue
+			}
+			j := s.saasUserJSON(app, su)
+			if text != "" && !strings.Contains(strings.ToLower(fmt.Sprint(j["username"], " ", j["email"], " ", j["full_name"])), text) {
+				continue
+			}
+			out = append(out, j)
+		}
+	}
+	w.Header().Set("X-Total-Count", strconv.Itoa(len(out)))
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) listSaaSUsers(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -185,18 +258,7 @@ func (s *Server) listSaaSUsers(w http.ResponseWriter, r *http.Request) {
 		if su == nil {
 			continue
 		}
-		u := s.users[uid]
-		roles := map[string]any{"role_id": "", "role_external_id": "", "role_external_label": ""}
-		for _, role := range app.roles {
-			if len(su.roleIDs) > 0 && role.id == su.roleIDs[0] {
-				roles = map[string]any{"role_id": role.id, "role_external_id": role.externalID, "role_external_label": role.label}
-			}
-		}
-		out = append(out, map[string]any{
-			"saas_user_id": su.id, "user_id": uid, "username": u["username"], "email": u["email"],
-			"full_name": u["full_name"], "last_visit": nil, "old_usage": false, "media_url": "",
-			"contract_id": "", "roles": roles, "user_external_id": su.externalID,
-		})
+		out = append(out, s.saasUserJSON(app, su))
 	}
 	// The spec documents no paging here; like the other v3 lists, the fake
 	// honours limit and skip when they are sent and reports the total.
@@ -253,7 +315,8 @@ func (s *Server) assignSaaSUsers(w http.ResponseWriter, r *http.Request) {
 		id := hexID("saas-user", saasID, a.UserID)
 		if *a.Assign {
 			if s.saasUsers[id] == nil {
-				s.saasUsers[id] = &saasUser{id: id, saasID: saasID, userID: a.UserID, active: true}
+				// Assigned now: its last visit starts at the assignment.
+				s.saasUsers[id] = &saasUser{id: id, saasID: saasID, userID: a.UserID, active: true, lastVisit: s.now().Unix()}
 			}
 		} else {
 			delete(s.saasUsers, id)
@@ -402,4 +465,133 @@ func (s *Server) activateSaaSUsers(active bool) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, out)
 	}
+}
+
+// assignSaaSRoles answers POST /api/v3/saas/{ident}/roles/users: every
+// listed user gets every listed role (by role_id), in addition to the
+// roles they have. Per-pair problems come back in errors, as the spec's
+// 200 shape allows.
+func (s *Server) assignSaaSRoles(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Users []string `json:"users"`
+		Roles []string `json:"roles"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || len(body.Users) == 0 || len(body.Roles) == 0 {
+		writeErrors(w, http.StatusBadRequest, "body must be {users: [<user_id>...], roles: [<role_id>...]}")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	var errs []string
+	known := map[string]bool{}
+	for _, role := range app.roles {
+		known[role.id] = true
+	}
+	for _, rid := range body.Roles {
+		if !known[rid] {
+			errs = append(errs, fmt.Sprintf("role %q: not a role of this SaaS", rid))
+		}
+	}
+	for _, uid := range body.Users {
+		su := s.saasUserFor(int(app.rec["saas_id"].(int64)), uid)
+		if su == nil {
+			errs = append(errs, fmt.Sprintf("user %q: not assigned to this SaaS", uid))
+			continue
+		}
+		for _, rid := range body.Roles {
+			if known[rid] && !slices.Contains(su.roleIDs, rid) {
+				su.roleIDs = append(su.roleIDs, rid)
+			}
+		}
+	}
+	if errs == nil {
+		errs = []string{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"role_id": strings.Join(body.Roles, ","), "user_id": strings.Join(body.Users, ","), "errors": errs})
+}
+
+func (s *Server) lookupRole(w http.ResponseWriter, app *saasApp, id string) (int, bool) {
+	for i, role := range app.roles {
+		if role.id == id {
+			return i, true
+		}
+	}
+	writeErrors(w, http.StatusNotFound, "SaaS role not found")
+	return 0, false
+}
+
+// updateSaaSRole answers PATCH /api/v3/saas/{ident}/roles/{saas_role_id}.
+func (s *Server) updateSaaSRole(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	label, _ := body["role_external_label"].(string)
+	if err != nil || strings.TrimSpace(label) == "" {
+		writeErrors(w, http.StatusBadRequest, "role_external_label: is mandatory")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	i, ok := s.lookupRole(w, app, r.PathValue("role"))
+	if !ok {
+		return
+	}
+	app.roles[i].label = label
+	writeJSON(w, http.StatusOK, roleJSON(app.roles[i], s.roleUsers(app.roles[i].id)))
+}
+
+// deleteSaaSRole answers DELETE /api/v3/saas/{ident}/roles/{saas_role_id}
+// with 204; the spec says it "also deletes user relations".
+func (s *Server) deleteSaaSRole(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	i, ok := s.lookupRole(w, app, r.PathValue("role"))
+	if !ok {
+		return
+	}
+	id := app.roles[i].id
+	app.roles = append(app.roles[:i], app.roles[i+1:]...)
+	for _, su := range s.saasUsers {
+		su.roleIDs = slices.DeleteFunc(su.roleIDs, func(x string) bool { return x == id })
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) roleUsers(roleID string) int {
+	n := 0
+	for _, su := range s.saasUsers {
+		if slices.Contains(su.roleIDs, roleID) {
+			n++
+		}
+	}
+	return n
+}
+
+// deleteSaaS answers DELETE /api/v3/saas/{ident} with the deleted
+// application (the spec's detail response); its SaaS users go with it.
+func (s *Server) deleteSaaS(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.lookupSaaS(w, r)
+	if !ok {
+		return
+	}
+	id := int(app.rec["saas_id"].(int64))
+	for k, su := range s.saasUsers {
+		if su.saasID == id {
+			delete(s.saasUsers, k)
+		}
+	}
+	delete(s.saas, id)
+	writeJSON(w, http.StatusOK, app.rec)
 }

@@ -120,9 +120,8 @@ func (f *FieldSpec) convert(v any) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", f.ExternalID, err)
 		}
-		if f.Type == TypeDate {
-			sec -= sec % 86400
-		}
+		// The spec documents no truncation for DATE fields: the value is
+		// stored as sent.
 		return sec, nil
 	}
 	return v, nil
@@ -138,9 +137,12 @@ func epoch(v any) (int64, error) {
 		}
 		return int64(f), nil
 	case string:
-		for _, l := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		for _, l := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02", "01/02/2006"} {
 			if t, err := time.Parse(l, x); err == nil {
-				return t.Unix(), nil
+				// "Timezones in ISO8601 format will be ignored" (spec): the
+				// wall clock is read as UTC.
+				wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+				return wall.Unix(), nil
 			}
 		}
 		if n, err := strconv.ParseInt(x, 10, 64); err == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -21,6 +22,11 @@ const DefaultToken = "jcoom-fake-oomnitza-token"
 // Default roles of a new instance (Oomnitza ships "Super Administrator"
 // and "Employee"; connectors commonly use role 25).
 var defaultRoles = map[int]string{1: "Super Administrator", 25: "Employee"}
+
+// DefaultRoles returns the roles of a new fake instance (see WithRoles):
+// 1 "Super Administrator" and 25 "Employee". The ids are the fake's;
+// real instances number their roles themselves.
+func DefaultRoles() map[int]string { return maps.Clone(defaultRoles) }
 
 // Server is an in-memory fake of the Oomnitza v3 API on a loopback
 // httptest.Server. It is safe for concurrent use.
@@ -222,7 +228,8 @@ func (s *Server) AddRecord(rec oomnitza.Record) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stored, errs := s.createLocked(body, false)
+	// Seeding may set any field an instance would hold.
+	stored, errs := s.createLocked(body, writeHeaders{ignoreMeta: true})
 	if len(errs) > 0 {
 		return "", fmt.Errorf("oomnitzatest: %s", strings.Join(errs, "; "))
 	}
@@ -277,6 +284,11 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/v3/saas/{ident}/roles", s.listSaaSRoles)
 	handle("POST /api/v3/saas/{ident}/roles", s.createSaaSRole)
 	handle("PATCH /api/v3/saas/{ident}/roles/users", s.setSaaSUserRoles)
+	handle("DELETE /api/v3/saas/{ident}", s.deleteSaaS)
+	handle("POST /api/v3/saas/{ident}/roles/users", s.assignSaaSRoles)
+	handle("PATCH /api/v3/saas/{ident}/roles/{role}", s.updateSaaSRole)
+	handle("DELETE /api/v3/saas/{ident}/roles/{role}", s.deleteSaaSRole)
+	handle("GET /api/v3/saas_users", s.listAllSaaSUsers)
 	handle("PATCH /api/v3/saas_users/activate", s.activateSaaSUsers(true))
 	handle("PATCH /api/v3/saas_users/deactivate", s.activateSaaSUsers(false))
 	mux.Handle("/", s.plumbing.Wrap("", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -27,15 +27,29 @@ func uniqueKey(v any) string {
 
 // checkWrite validates body for a create (existing == nil) or an update
 // and returns the converted values and every problem found.
-func (s *Server) checkWrite(body map[string]any, existing map[string]any, allowUnknown bool) (map[string]any, []string) {
+// writeHeaders are the request headers that change how a write is
+// checked.
+type writeHeaders struct {
+	allowUnknown bool // Oomnitza-Allow-Unknown-Meta-Fields: 1
+	ignoreMeta   bool // Oomnitza-Ignore-Meta-Restriction: 1
+}
+
+func headersOf(r *http.Request) writeHeaders {
+	return writeHeaders{
+		allowUnknown: r.Header.Get("Oomnitza-Allow-Unknown-Meta-Fields") == "1",
+		ignoreMeta:   r.Header.Get("Oomnitza-Ignore-Meta-Restriction") == "1",
+	}
+}
+
+func (s *Server) checkWrite(body map[string]any, existing map[string]any, h writeHeaders) (map[string]any, []string) {
 	unknown := "unknown field (send Oomnitza-Allow-Unknown-Meta-Fields: 1 to ignore it)"
-	if allowUnknown {
+	if h.allowUnknown {
 		unknown = ""
 	}
-	vals, errs := convertBody(body, s.field, unknown)
+	vals, errs := convertBody(body, s.field, unknown, h.ignoreMeta)
 	if r, ok := vals["role"]; ok && r != nil {
 		if _, known := s.roles[int(r.(int64))]; !known {
-			errs = append(errs, fmt.Sprintf("role: %v is not a role of this instance", r))
+			errs = append(errs, fmt.Sprintf("role: %v is not a role of this instance; valid role ids: %s", r, s.roleList()))
 		}
 	}
 	if existing == nil {
@@ -83,8 +97,8 @@ func (s *Server) index(rec map[string]any, add bool) {
 	}
 }
 
-func (s *Server) createLocked(body map[string]any, allowUnknown bool) (map[string]any, []string) {
-	vals, errs := s.checkWrite(body, nil, allowUnknown)
+func (s *Server) createLocked(body map[string]any, h writeHeaders) (map[string]any, []string) {
+	vals, errs := s.checkWrite(body, nil, h)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -122,10 +136,16 @@ func (s *Server) present(rec map[string]any, fields []string) map[string]any {
 	return out
 }
 
-// convertBody converts body's values for the fields lookup knows.
-// Read-only fields are ignored; an unknown key is reported as "key:
-// unknown" when unknown is not empty, and ignored otherwise.
-func convertBody(body map[string]any, lookup func(string) *FieldSpec, unknown string) (map[string]any, []string) {
+// identityFields are set by the server and never written, whatever the
+// headers say.
+var identityFields = map[string]bool{"user_id": true, "uid": true, "saas_id": true}
+
+// convertBody converts body's values for the fields lookup knows. A
+// non-editable field is refused, naming it, unless ignoreMeta (the
+// Oomnitza-Ignore-Meta-Restriction header) lets the value be stored; the
+// record's identity is never written. An unknown key is reported as
+// "key: unknown" when unknown is not empty, and ignored otherwise.
+func convertBody(body map[string]any, lookup func(string) *FieldSpec, unknown string, ignoreMeta bool) (map[string]any, []string) {
 	vals := map[string]any{}
 	var errs []string
 	for _, k := range sortedKeys(body) {
@@ -136,7 +156,14 @@ func convertBody(body map[string]any, lookup func(string) *FieldSpec, unknown st
 			}
 			continue
 		}
-		if f.ReadOnly {
+		switch {
+		case identityFields[k]:
+			if body[k] != nil {
+				errs = append(errs, k+": is set by Oomnitza and cannot be written")
+			}
+			continue
+		case f.ReadOnly && !ignoreMeta:
+			errs = append(errs, k+": is not editable (send Oomnitza-Ignore-Meta-Restriction: 1 to write it)")
 			continue
 		}
 		v, err := f.convert(body[k])
@@ -174,7 +201,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec, errs := s.createLocked(body, r.Header.Get("Oomnitza-Allow-Unknown-Meta-Fields") == "1")
+	rec, errs := s.createLocked(body, headersOf(r))
 	if len(errs) > 0 {
 		writeErrors(w, http.StatusBadRequest, errs...)
 		return
@@ -209,7 +236,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vals, errs := s.checkWrite(body, rec, r.Header.Get("Oomnitza-Allow-Unknown-Meta-Fields") == "1")
+	vals, errs := s.checkWrite(body, rec, headersOf(r))
 	if len(errs) > 0 {
 		writeErrors(w, http.StatusBadRequest, errs...)
 		return
@@ -399,4 +426,19 @@ func fieldLength(t FieldType) any {
 		return 20
 	}
 	return nil
+}
+
+// roleList names the instance's roles in id order, e.g. "1 (Super
+// Administrator), 25 (Employee)".
+func (s *Server) roleList() string {
+	ids := make([]int, 0, len(s.roles))
+	for id := range s.roles {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("%d (%s)", id, s.roles[id])
+	}
+	return strings.Join(parts, ", ")
 }
