@@ -83,7 +83,12 @@ func (fs *fieldSet) check(f Filter) error {
 		return nil
 	}
 	if kind == kindNested {
-		return fmt.Errorf("jumpcloud: filter on %q: %s is an object or a list; filter on one of its fields, e.g. %s.<name>", f.Field, top, top)
+		// Whether an object is there at all is a fair question:
+		// admin:$eq:null finds the users who are not administrators.
+		if (f.Op == OpEq || f.Op == OpNe) && (f.Values[0] == "" || f.Values[0] == "null") {
+			return nil
+		}
+		return fmt.Errorf("jumpcloud: filter on %q: %s is an object or a list; filter on one of its fields, e.g. %s.<name>, or test it against the empty value (null)", f.Field, top, top)
 	}
 	if f.Op == OpStartsWith && kind != kindString && kind != kindState {
 		return fmt.Errorf("jumpcloud: filter on %q: $sw (starts with) needs a text field", f.Field)

@@ -131,7 +131,7 @@ func TestFiltersAreCheckedAgainstTheSchema(t *testing.T) {
 		{jumpcloud.Eq("unix_uid", "many"), `jumpcloud: filter on "unix_uid": value "many" is not an integer`},
 		{jumpcloud.Lt("created", "last week"), `jumpcloud: filter on "created": value "last week" is not a date (RFC3339 or YYYY-MM-DD)`},
 		{jumpcloud.Eq("email.domain", "x"), `jumpcloud: filter on "email.domain": email is not an object, so it has no field "domain"`},
-		{jumpcloud.Eq("mfa", "x"), `jumpcloud: filter on "mfa": mfa is an object or a list; filter on one of its fields, e.g. mfa.<name>`},
+		{jumpcloud.Eq("mfa", "x"), `jumpcloud: filter on "mfa": mfa is an object or a list; filter on one of its fields, e.g. mfa.<name>, or test it against the empty value (null)`},
 		{jumpcloud.StartsWith("suspended", "t"), `jumpcloud: filter on "suspended": $sw (starts with) needs a text field`},
 	}
 	for _, tc := range cases {

@@ -136,6 +136,11 @@ func run(ctx context.Context, out io.Writer) error {
 		}
 		say("   admin %-34s %s", a.Email, a.RoleName)
 	}
+	admins, err := jc.Users.List(ctx, &jumpcloud.ListOptions{Filter: jumpcloud.Filters{jumpcloud.Ne("admin", "")}, Fields: []string{"username", "admin"}})
+	if err != nil {
+		return err
+	}
+	say("   filter admin:$ne:null finds the system users who are administrators: %d", admins.TotalCount)
 
 	// 6. Delete returns the deleted user; later calls see ErrNotFound.
 	gone, err := jc.Users.Delete(ctx, ada.ID, nil)
@@ -150,6 +155,17 @@ func run(ctx context.Context, out io.Writer) error {
 	say("\n7. Bad input, nothing sent:\n   %v", err)
 	_, err = jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 500})
 	say("   %v", err)
+
+	// 8. Scripted faults: a 429 with Retry-After for one route.
+	if err := srv.InjectTooManyRequests("GET /api/systemusers", "1"); err != nil {
+		return err
+	}
+	start = time.Now()
+	if _, err := jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 1}); err != nil {
+		return err
+	}
+	say("\n8. A scripted 429 (Retry-After: 1): the client waited %s and succeeded", time.Since(start).Round(100*time.Millisecond))
+	say("   faults the fake served: %v", srv.FaultsServed())
 
 	printCalls(out, "JumpCloud", srv.Calls())
 	say("   %d requests over %d connections (idle connections are kept for concurrent pages)", total(srv.Calls()), srv.Connections())
