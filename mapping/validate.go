@@ -358,7 +358,7 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 			continue
 		}
 		if tf.ReadOnly {
-			v.add(trule, fmt.Sprintf("%s (%s) is not editable in Oomnitza: the server sets it and ignores writes, so every run would try to change it again", to, tf.Label),
+			v.add(trule, fmt.Sprintf("%s (%s) is not editable in Oomnitza: writes to it are refused (unless sent with Oomnitza-Ignore-Meta-Restriction), so every record would fail", to, tf.Label),
 				"map the value to an editable field (create a custom field if needed), or drop the rule")
 			continue
 		}

@@ -42,7 +42,7 @@ func TestValidateIssuesNameTheFieldThePlaceAndTheNearestName(t *testing.T) {
 			Problem: `target field "postion" does not exist in Oomnitza (did you mean "position", labelled "Position"?)`,
 			Fix:     "use position, or create the field in Oomnitza if postion is really a different one"},
 		{Rule: "fields[3].to", Field: "created -> creation_date", Line: 8, Column: 25,
-			Problem: "creation_date (Creation Date) is not editable in Oomnitza: the server sets it and ignores writes, so every run would try to change it again",
+			Problem: "creation_date (Creation Date) is not editable in Oomnitza: writes to it are refused (unless sent with Oomnitza-Ignore-Meta-Restriction), so every record would fail",
 			Fix:     "map the value to an editable field (create a custom field if needed), or drop the rule"},
 		{Rule: "fields[4].to", Field: "state -> start_date", Line: 9, Column: 23,
 			Problem: "state is string in JumpCloud but start_date (Start Date) is datetime in Oomnitza; no value of it converts",

@@ -70,5 +70,5 @@ func ExampleFetchSchema() {
 	// Output:
 	// <nil>
 	// mapping "jumpcloud-users" is a draft: 1 problem(s)
-	//   - fields[7].to (created -> creation_date): creation_date (Creation Date) is not editable in Oomnitza: the server sets it and ignores writes, so every run would try to change it again (fix: map the value to an editable field (create a custom field if needed), or drop the rule)
+	//   - fields[7].to (created -> creation_date): creation_date (Creation Date) is not editable in Oomnitza: writes to it are refused (unless sent with Oomnitza-Ignore-Meta-Restriction), so every record would fail (fix: map the value to an editable field (create a custom field if needed), or drop the rule)
 }

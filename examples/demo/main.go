@@ -377,6 +377,8 @@ fields:
 		_, err = cb.Apply(srcRec)
 		say("    an expression that would build megabytes for one record: ErrOverBudget=%v\n    %v", errors.Is(err, mapping.ErrOverBudget), err)
 	}
+	_, err = oc.Users.Update(ctx, upd.UserID, oomnitza.Record{"creation_date": 0})
+	say("    a write to a field the data model marks not editable is refused, as Oomnitza does:\n    %v", err)
 	srv.Inject("DELETE /api/v3/users/{ident}", oomnitzatest.FaultCommitThenDrop)
 	err = oc.Users.Delete(ctx, upd.UserID)
 	_, getErr := oc.Users.Get(ctx, upd.UserID)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -8,3 +10,23 @@ import (
 
 // TestMain fails the package's tests if any goroutine outlives them.
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestDemoRuns(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"read 1000 users", "exactly one more", "account_locked=false", "password_expired=true",
+		`role "Administrator With Billing"`, "finds the system users who are administrators: 1",
+		"ErrNotFound: true", `user id "not-an-id" is not a JumpCloud id`, "Limit is 500",
+		"A scripted 429 (Retry-After: 1): the client waited 1s and succeeded", "GET /api/systemusers 429:1",
+		"unique (usable as sync keys): [email jump_cloud_user_id user_id username]", "0.90  Job Title    -> position", `is a draft: 1 problem(s)`, "77 created in Oomnitza, 923 filtered out; instance holds 77",
+		"equals a fresh Apply: true",
+		"ErrConflict=true", "-> 0 users (an injection attempt stays a literal)", `role "User"; after Deactivate active=false`,
+		`user id ".." is a path dot segment`, "ErrOverBudget=true", "the 404 that follows means done: err=<nil>, user gone=true",
+		"requests over", "creation_date: is not editable"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

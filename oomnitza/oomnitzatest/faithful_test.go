@@ -125,7 +125,7 @@ func TestSaaSRoutesAndLastVisit(t *testing.T) {
 	code, body = doH(t, s, "PATCH", base+"/roles/"+role, `{"role_external_label":"Administrator"}`, nil)
 	require.Equal(t, 200, code, body)
 	assert.Equal(t, "Administrator", decode(t, body)["role_external_label"])
-	code, _, body = do(t, s, "GET", base+"/users", s.Token(), "")
+	_, _, body = do(t, s, "GET", base+"/users", s.Token(), "")
 	assert.Contains(t, body, `"role_external_label":"Administrator"`)
 	code, _ = doH(t, s, "DELETE", base+"/roles/"+role, "", nil)
 	assert.Equal(t, 204, code)
