@@ -124,7 +124,7 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &a); err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
-	if err := a.keepWire(append([]byte(nil), b...), nil); err != nil {
+	if err := a.keepWire(append([]byte(nil), b...)); err != nil {
 		return err
 	}
 	*u = User(a)
@@ -132,10 +132,9 @@ func (u *User) UnmarshalJSON(b []byte) error {
 }
 
 // keepWire keeps raw (which the user then owns) as the user's wire form and
-// its custom members in Custom; keys, when not nil, interns their names
-// across a page. Standard members cost no allocation.
-func (a *userAlias) keepWire(raw []byte, keys *jsonobj.Keys) error {
-	if err := jsonobj.EachUnknownInterned(raw, userFieldNames(), keys, a.keepCustom); err != nil {
+// its custom members in Custom. Standard members cost no allocation.
+func (a *userAlias) keepWire(raw []byte) error {
+	if err := jsonobj.EachUnknown(raw, userFieldNames(), a.keepCustom); err != nil {
 		return fmt.Errorf("oomnitza: decoding user: %w", err)
 	}
 	a.raw = raw

@@ -120,13 +120,6 @@ func (k *Keys) intern(inner []byte) string {
 	return s
 }
 
-// EachUnknownInterned is EachUnknown with the keys passed to fn taken from
-// keys (and added to it). The bytes of b must stay unchanged while keys is
-// in use.
-func EachUnknownInterned(b []byte, known map[string]bool, keys *Keys, fn func(key string, raw []byte) error) error {
-	return eachUnknown(b, known, keys, fn)
-}
-
 func eachUnknown(b []byte, known map[string]bool, keys *Keys, fn func(key string, raw []byte) error) error {
 	_, err := eachUnknownAt(b, skipSpace(b, 0), known, keys, fn)
 	return err
@@ -200,21 +193,10 @@ func eachUnknownAt(b []byte, i int, known map[string]bool, keys *Keys, fn func(k
 	}
 }
 
-// Elements calls fn with the raw bytes of each element of the JSON array
-// b, in order. raw aliases b. b must be valid JSON.
-func Elements(b []byte, fn func(raw []byte) error) error {
-	_, err := elements(b, skipSpace(b, 0), fn)
-	return err
-}
-
-// ArrayMember calls fn with each element of the array that is the
-// top-level member key of the JSON object b, in one pass over b, and
-// reports whether the member was there. raw aliases b.
-func ArrayMember(b []byte, key string, fn func(raw []byte) error) (found bool, err error) {
-	return arrayMemberWith(b, key, skipWalk, fn)
-}
-
-func arrayMemberWith(b []byte, key string, walk func(b []byte, i int) (int, error), fn func(raw []byte) error) (found bool, err error) {
+// arrayMember calls fn with each element of the array that is the
+// top-level member key of the JSON object b, walk finding each element's
+// end, in one pass over b, and reports whether the member was there.
+func arrayMember(b []byte, key string, walk func(b []byte, i int) (int, error), fn func(raw []byte) error) (found bool, err error) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false, errors.New("not a JSON object")
@@ -248,7 +230,7 @@ func arrayMemberWith(b []byte, key string, walk func(b []byte, i int) (int, erro
 				return found, fmt.Errorf("member %q appears twice", key)
 			}
 			found = true
-			if i, err = elementsWith(b, i, walk, fn); err != nil {
+			if i, err = elements(b, i, walk, fn); err != nil {
 				return found, err
 			}
 			continue
@@ -269,32 +251,19 @@ func Records(b []byte, arrayKey string, known map[string]bool, keys *Keys,
 	unknown func(key string, raw []byte) error, done func(raw []byte) error) error {
 	walk := func(b []byte, i int) (int, error) { return eachUnknownAt(b, i, known, keys, unknown) }
 	if arrayKey == "" {
-		_, err := elementsWith(b, skipSpace(b, 0), walk, done)
+		_, err := elements(b, skipSpace(b, 0), walk, done)
 		return err
 	}
-	found, err := arrayMemberWith(b, arrayKey, walk, done)
+	found, err := arrayMember(b, arrayKey, walk, done)
 	if err == nil && !found {
 		err = fmt.Errorf("no %q list", arrayKey)
 	}
 	return err
 }
 
-func skipWalk(b []byte, i int) (int, error) {
-	start := i
-	if i = skipValue(b, i); i > len(b) || start >= i {
-		return 0, errors.New("truncated value")
-	}
-	return i, nil
-}
-
-// elements iterates the array starting at b[i] == '[' and returns the
-// index after it.
-func elements(b []byte, i int, fn func(raw []byte) error) (int, error) {
-	return elementsWith(b, i, skipWalk, fn)
-}
-
-// elementsWith is elements with walk finding each element's end.
-func elementsWith(b []byte, i int, walk func(b []byte, i int) (int, error), fn func(raw []byte) error) (int, error) {
+// elements iterates the array starting at b[i] == '[', walk finding
+// each element's end, and returns the index after it.
+func elements(b []byte, i int, walk func(b []byte, i int) (int, error), fn func(raw []byte) error) (int, error) {
 	if i >= len(b) || b[i] != '[' {
 		return 0, errors.New("not a JSON array")
 	}

@@ -217,14 +217,7 @@ func compileFilterObject(f map[string]any) (func(record) bool, error) {
 			preds = append(preds, p)
 		}
 	}
-	return func(r record) bool {
-		for _, p := range preds {
-			if !p(r) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return allOf(preds), nil
 }
 
 func compileCondition(field string, val any) (func(record) bool, error) {
@@ -269,6 +262,17 @@ func compileCondition(field string, val any) (func(record) bool, error) {
 			return nil, fmt.Errorf("filter.%s: operator %q is not supported ($eq, $ne, $in, $regex)", field, op)
 		}
 	}
+	return allOf(preds), nil
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// allOf is the conjunction of preds (true when there are none).
+func allOf(preds []func(record) bool) func(record) bool {
 	return func(r record) bool {
 		for _, p := range preds {
 			if !p(r) {
@@ -276,11 +280,5 @@ func compileCondition(field string, val any) (func(record) bool, error) {
 			}
 		}
 		return true
-	}, nil
-}
-
-func equalJSON(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
+	}
 }

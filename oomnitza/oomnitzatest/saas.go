@@ -361,15 +361,7 @@ func (s *Server) listSaaSRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, role := range app.roles {
-		n := 0
-		for _, su := range s.saasUsers {
-			for _, id := range su.roleIDs {
-				if id == role.id {
-					n++
-				}
-			}
-		}
-		out = append(out, roleJSON(role, n))
+		out = append(out, roleJSON(role, s.roleUsers(role.id)))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -392,11 +384,21 @@ func (s *Server) addRole(app *saasApp, externalID, label string) *saasRole {
 	return role
 }
 
-func (s *Server) createSaaSRole(w http.ResponseWriter, r *http.Request) {
+// roleLabel reads the {"role_external_label": ...} body of a role write,
+// answering 400 when it is missing.
+func roleLabel(w http.ResponseWriter, r *http.Request) (string, bool) {
 	body, err := readBody(r)
 	label, _ := body["role_external_label"].(string)
 	if err != nil || strings.TrimSpace(label) == "" {
 		writeErrors(w, http.StatusBadRequest, "role_external_label: is mandatory")
+		return "", false
+	}
+	return label, true
+}
+
+func (s *Server) createSaaSRole(w http.ResponseWriter, r *http.Request) {
+	label, ok := roleLabel(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -526,10 +528,8 @@ func (s *Server) lookupRole(w http.ResponseWriter, app *saasApp, id string) (int
 
 // updateSaaSRole answers PATCH /api/v3/saas/{ident}/roles/{saas_role_id}.
 func (s *Server) updateSaaSRole(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
-	label, _ := body["role_external_label"].(string)
-	if err != nil || strings.TrimSpace(label) == "" {
-		writeErrors(w, http.StatusBadRequest, "role_external_label: is mandatory")
+	label, ok := roleLabel(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
