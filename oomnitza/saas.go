@@ -266,7 +266,8 @@ func (s *SaaSService) Users(ctx context.Context, saasID int) iter.Seq2[*SaaSUser
 	})
 }
 
-// AssignUsers assigns or unassigns users in bulk.
+// AssignUsers assigns or unassigns users in bulk. Each assignment sets
+// an absolute state, so the request is retried like a PUT.
 func (s *SaaSService) AssignUsers(ctx context.Context, saasID int, as ...Assignment) error {
 	path, err := saasPath(saasID, "users")
 	if err != nil {
@@ -280,12 +281,13 @@ func (s *SaaSService) AssignUsers(ctx context.Context, saasID int, as ...Assignm
 			return err
 		}
 	}
-	_, err = s.client.do(ctx, http.MethodPost, path, nil, as, nil)
+	_, err = s.client.doIdempotent(ctx, http.MethodPost, path, nil, as, nil)
 	return err
 }
 
 // SetUserExternalID stores the user's id in the external SaaS system
-// (for JumpCloud: the JumpCloud user id).
+// (for JumpCloud: the JumpCloud user id). It sets a value, so the request
+// is retried like a PUT.
 func (s *SaaSService) SetUserExternalID(ctx context.Context, saasID int, userID, externalID string) error {
 	if err := ValidateID(userID); err != nil {
 		return err
@@ -300,7 +302,7 @@ func (s *SaaSService) SetUserExternalID(ctx context.Context, saasID int, userID,
 	var reply struct {
 		Errors []string `json:"errors"`
 	}
-	if _, err := s.client.do(ctx, http.MethodPost, path, nil, map[string]string{"user_external_id": externalID}, &reply); err != nil {
+	if _, err := s.client.doIdempotent(ctx, http.MethodPost, path, nil, map[string]string{"user_external_id": externalID}, &reply); err != nil {
 		return err
 	}
 	if len(reply.Errors) > 0 {
@@ -339,7 +341,8 @@ func (s *SaaSService) CreateRole(ctx context.Context, saasID int, label string) 
 }
 
 // SetUserRoles replaces a user's roles in the SaaS application; roles that
-// do not exist yet are created.
+// do not exist yet are created. It overwrites the list, so the request is
+// retried like a PUT.
 func (s *SaaSService) SetUserRoles(ctx context.Context, saasID int, userID string, roles ...RoleRef) error {
 	if err := ValidateID(userID); err != nil {
 		return err
@@ -360,7 +363,7 @@ func (s *SaaSService) SetUserRoles(ctx context.Context, saasID int, userID strin
 		Errors []string `json:"errors"`
 	}
 	body := map[string]any{"users": userID, "roles": roles}
-	if _, err := s.client.do(ctx, http.MethodPatch, path, nil, body, &reply); err != nil {
+	if _, err := s.client.doIdempotent(ctx, http.MethodPatch, path, nil, body, &reply); err != nil {
 		return err
 	}
 	if len(reply.Errors) > 0 {

@@ -34,6 +34,7 @@ type Server struct {
 	multiTenant bool
 	now         func() time.Time
 	defaultSt   string
+	noAdminProp bool
 
 	mu        sync.Mutex
 	users     map[string]record // id -> record
@@ -82,6 +83,11 @@ func WithAdmins(admins ...*jumpcloud.Admin) Option {
 		}
 	}
 }
+
+// WithoutAdminProperty serves system users without the `admin` property,
+// as tenants (and spec copies) from before 2025 do: a user's administrator
+// role is then only found through GET /api/users.
+func WithoutAdminProperty() Option { return func(s *Server) { s.noAdminProp = true } }
 
 // WithLatency delays every request by d.
 func WithLatency(d time.Duration) Option { return func(s *Server) { s.plumbing.SetLatency(d) } }
@@ -310,7 +316,6 @@ func (s *Server) present(r record) record {
 	for k, v := range r {
 		out[k] = v
 	}
-	out["admin"] = nil
 	// A password past its expiration date is expired, whenever the date
 	// was set: the flag follows the fake's clock, as JumpCloud's does.
 	if exp, _ := r["password_expiration_date"].(string); exp != "" && r["password_never_expires"] != true {
@@ -318,6 +323,10 @@ func (s *Server) present(r record) record {
 			out["password_expired"] = true
 		}
 	}
+	if s.noAdminProp {
+		return out
+	}
+	out["admin"] = nil
 	email, _ := r["email"].(string)
 	for _, a := range s.admins {
 		if ae, _ := a["email"].(string); email != "" && strings.EqualFold(ae, email) {
