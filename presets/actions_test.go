@@ -111,7 +111,7 @@ func TestIdentityGuard(t *testing.T) {
 		}
 		for _, p := range []presets.Person{
 			{Email: other.Email, Username: other.Username}, // an id copied onto the wrong record
-			{},                        // a record with neither: never matches
+			{}, // a record with neither: never matches
 			{Email: " ", Username: " "},
 			{Username: strings.ToUpper(u.Username)}, // usernames compare exactly
 		} {
@@ -140,12 +140,18 @@ func TestRefusalsSendNothing(t *testing.T) {
 	e := newEnv(t, 2, envOpts{})
 	valid := e.users[0].ID
 	actions := map[string]func(id string, opts ...presets.Option) (*presets.Result, error){
-		"delete": func(id string, o ...presets.Option) (*presets.Result, error) { return presets.DeleteUser(t.Context(), e.jc, id, o...) },
-		"unlock": func(id string, o ...presets.Option) (*presets.Result, error) { return presets.UnlockUser(t.Context(), e.jc, id, o...) },
+		"delete": func(id string, o ...presets.Option) (*presets.Result, error) {
+			return presets.DeleteUser(t.Context(), e.jc, id, o...)
+		},
+		"unlock": func(id string, o ...presets.Option) (*presets.Result, error) {
+			return presets.UnlockUser(t.Context(), e.jc, id, o...)
+		},
 		"expire": func(id string, o ...presets.Option) (*presets.Result, error) {
 			return presets.ExpirePassword(t.Context(), e.jc, id, o...)
 		},
-		"role": func(id string, o ...presets.Option) (*presets.Result, error) { return presets.UserRole(t.Context(), e.jc, id, o...) },
+		"role": func(id string, o ...presets.Option) (*presets.Result, error) {
+			return presets.UserRole(t.Context(), e.jc, id, o...)
+		},
 	}
 	for name, act := range actions {
 		for _, id := range []string{"", "../../api/organizations", strings.ToUpper(valid), valid[:23], valid + "0", " " + valid, "5f0c1b2a3d4e5f6a7b8c9d0/"} {
