@@ -102,7 +102,7 @@ func start(name, id string, c *runConfig) (*Result, *preset, error) {
 
 func dryRun(res *Result) (*Result, error) {
 	res.Status = StatusDryRun
-	res.Reason = "dry run: would send " + res.Request.String()
+	res.Reason = "would send " + res.Request.String()
 	return res, nil
 }
 
@@ -241,33 +241,34 @@ func userRole(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig
 	}
 	res.Role = role
 	res.Status = StatusApplied
-	res.Reason = "role from " + source
+	res.Reason = source
 	return res, nil
 }
 
+// roleOf finds the user's role and says where it came from.
 func roleOf(ctx context.Context, jc *jumpcloud.Client, u *jumpcloud.User) (role, source string, err error) {
 	if r := adminRoleName(u.Admin); r != "" {
-		return r, "admin.roleName", nil
+		return r, "role from admin.roleName", nil
 	}
 	_, hasAdmin, err := jsonobj.Member(u.Raw(), "admin")
 	if err != nil || hasAdmin || u.Raw() == nil {
 		// admin: null (or an admin without a role): a plain user.
-		return DefaultRole, "no administrator role on the user", nil
+		return DefaultRole, "not an administrator (the user's admin is null)", nil
 	}
 	if strings.TrimSpace(u.Email) == "" {
-		return DefaultRole, "no admin property and no email to find an administrator by", nil
+		return DefaultRole, "not an administrator (no admin property, and no email to look one up by)", nil
 	}
 	a, err := jc.Admins.GetByEmail(ctx, u.Email)
 	switch {
 	case errors.Is(err, jumpcloud.ErrNotFound):
-		return DefaultRole, "no administrator with this email (GET /api/users)", nil
+		return DefaultRole, "not an administrator (no administrator has this email in GET /api/users)", nil
 	case err != nil:
 		return "", "", fmt.Errorf("presets: user_role: looking up the administrator %q: %w", u.Email, err)
 	}
 	if r := adminRoleName(&jumpcloud.AdminRole{RoleName: a.RoleName, RoleNames: a.RoleNames}); r != "" {
-		return r, "the administrator with this email (GET /api/users)", nil
+		return r, "role from the administrator with this email (GET /api/users)", nil
 	}
-	return DefaultRole, "the administrator with this email has no role (GET /api/users)", nil
+	return DefaultRole, "the administrator with this email has no role name (GET /api/users)", nil
 }
 
 func adminRoleName(a *jumpcloud.AdminRole) string {

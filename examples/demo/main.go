@@ -22,6 +22,7 @@ import (
 	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
+	"github.com/jcoom/jcoom/presets"
 	jcsync "github.com/jcoom/jcoom/sync"
 )
 
@@ -170,10 +171,10 @@ func run(ctx context.Context, out io.Writer) error {
 	printCalls(out, "JumpCloud", srv.Calls())
 	say("   %d requests over %d connections (idle connections are kept for concurrent pages)", total(srv.Calls()), srv.Connections())
 
-	if err := runOomnitza(ctx, out, jc); err != nil {
+	if err := runOomnitza(ctx, out, srv, jc); err != nil {
 		return fmt.Errorf("oomnitza part: %w", err)
 	}
-	say("\nNext to land here: presets and sync.")
+	say("\nNext to land here: sync (plan, apply, report, schedule).")
 	return nil
 }
 
@@ -196,7 +197,7 @@ func printCalls(out io.Writer, api string, calls map[string]int) {
 // Smart Mapping, a draft mapping, the standard mapping applied to JumpCloud
 // users, unique fields, filters, lost-response safety, and the "JumpCloud"
 // SaaS application with users and roles.
-func runOomnitza(ctx context.Context, out io.Writer, jc *jumpcloud.Client) error {
+func runOomnitza(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server, jc *jumpcloud.Client) error {
 	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
 	srv := oomnitzatest.NewServer(
 		oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
@@ -385,8 +386,108 @@ fields:
 	say("    a DELETE whose reply is lost is retried; the 404 that follows means done: err=%v, user gone=%v",
 		err, errors.Is(getErr, oomnitza.ErrNotFound))
 
+	if err := runPresets(ctx, out, jsrv, jc, oc); err != nil {
+		return fmt.Errorf("presets: %w", err)
+	}
+
 	printCalls(out, "Oomnitza", srv.Calls())
 	say("   %d requests over %d connections", total(srv.Calls()), srv.Connections())
+	return nil
+}
+
+// runPresets runs the five workflow actions on one Oomnitza record, then
+// one of them over many records.
+func runPresets(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server, jc *jumpcloud.Client, oc *oomnitza.Client) error {
+	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	show := func(res *presets.Result) {
+		say("    %s", res)
+		for _, c := range res.WriteBack {
+			say("      wrote back %s: %v -> %v", c.Field, c.Old, c.New)
+		}
+	}
+	say("\n== Presets: the five JumpCloud workflow actions, driven by an Oomnitza record ==")
+	for _, p := range presets.All() {
+		say("    %-26s %s", p.Name(), p.Request())
+	}
+	hedy, err := oc.Users.Create(ctx, oomnitza.Record{"username": "hedy.lamarr@example.com", "email": "hedy.lamarr@example.com",
+		"first_name": "Hedy", "last_name": "Lamarr", "role": 25})
+	if err != nil {
+		return err
+	}
+	run := presets.NewRunner(jc, oc, presets.WithConcurrency(8))
+	steps := []struct {
+		preset string
+		before func(*presets.Result)
+		opts   []presets.Option
+	}{
+		{preset: presets.NameCreateUser, opts: []presets.Option{presets.DryRun()}},
+		{preset: presets.NameCreateUser},
+		{preset: presets.NameCreateUser},
+		{preset: presets.NameUnlockUser, before: func(r *presets.Result) { jsrv.LockUser(r.UserID) }},
+		{preset: presets.NameUnlockUser},
+		{preset: presets.NameExpirePassword},
+		{preset: presets.NameExpirePassword},
+		{preset: presets.NameUserRole},
+		{preset: presets.NameUserRole},
+	}
+	say("\n15. %s (Oomnitza user %s), step by step; a repeat finds the goal holding:", hedy.Username, hedy.UserID)
+	var last *presets.Result
+	for _, st := range steps {
+		if st.before != nil && last != nil {
+			st.before(last)
+		}
+		res, err := run.Run(ctx, st.preset, hedy.UserID, st.opts...)
+		if err != nil {
+			return err
+		}
+		show(res)
+		if res.UserID != "" {
+			last = res
+		}
+	}
+	// The identity guard: an id aimed at someone else is refused.
+	_, err = presets.DeleteUser(ctx, jc, last.UserID, presets.ForPerson(presets.Person{Email: "someone.else@example.com"}))
+	say("    the same id on somebody else's record: ErrIdentityMismatch=%v, nothing sent", errors.Is(err, presets.ErrIdentityMismatch))
+	_, err = run.Run(ctx, presets.NameUnlockUser, "../meta")
+	say("    a hostile record id: %v", err)
+	res, err := run.Run(ctx, presets.NameDeleteUser, hedy.UserID)
+	if err != nil {
+		return err
+	}
+	show(res)
+	_, err = run.Run(ctx, presets.NameDeleteUser, hedy.UserID)
+	say("    again: %v", err)
+
+	// RunMany: one preset over every linked record, some accounts locked.
+	var ids []string
+	locked := 0
+	for u, err := range oc.Users.All(ctx, &oomnitza.ListOptions{Fields: []string{"jump_cloud_user_id"}}) {
+		if err != nil {
+			return err
+		}
+		if u.CustomString("jump_cloud_user_id") == "" {
+			continue
+		}
+		ids = append(ids, u.UserID)
+		if len(ids)%4 == 0 {
+			jsrv.LockUser(u.CustomString("jump_cloud_user_id"))
+		}
+		if ju, ok := jsrv.User(u.CustomString("jump_cloud_user_id")); ok && ju.AccountLocked {
+			locked++
+		}
+	}
+	for round := 1; round <= 2; round++ {
+		results, err := run.RunMany(ctx, presets.NameUnlockUser, ids)
+		if err != nil {
+			return err
+		}
+		counts := map[presets.Status]int{}
+		for _, r := range results {
+			counts[r.Status]++
+		}
+		say("    RunMany unlock_user over %d linked records (%d locked), run %d: applied %d, noop %d, failed %d",
+			len(ids), locked, round, counts[presets.StatusApplied], counts[presets.StatusNoOp], counts[presets.StatusFailed])
+	}
 	return nil
 }
 

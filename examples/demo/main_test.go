@@ -24,7 +24,11 @@ func TestDemoRuns(t *testing.T) {
 		"equals a fresh Apply: true",
 		"ErrConflict=true", "-> 0 users (an injection attempt stays a literal)", `role "User"; after Deactivate active=false`,
 		`user id ".." is a path dot segment`, "ErrOverBudget=true", "the 404 that follows means done: err=<nil>, user gone=true",
-		"requests over", "creation_date: is not editable"} {
+		"requests over", "creation_date: is not editable",
+		"jumpcloud.create_user dryrun: would send POST /api/systemusers", "wrote back jump_cloud_user_id: <nil> -> ",
+		"jumpcloud.create_user noop", "jumpcloud.unlock_user applied", "jumpcloud.unlock_user noop", "jumpcloud.expire_password noop",
+		`role="User"`, "wrote back saas:JumpCloud:role: <nil> -> User", "already recorded in Oomnitza",
+		"ErrIdentityMismatch=true", "jumpcloud.delete_user applied", "run 2: applied 0, noop 76, failed 0"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}

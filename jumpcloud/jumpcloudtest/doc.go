@@ -38,6 +38,9 @@
 //	defaults             every systemuserreturn field present; unix_uid    spec minimum 1;
 //	                     and unix_guid from 5000; seeded users belong to    5000 is inferred
 //	                     the server's org
+//	admin property       the admin object ({id, roleName, roleNames}) from   2025 spec; fill
+//	                     the administrator with the same email, else null;  by email inferred
+//	                     WithoutAdminProperty omits it (pre-2025 tenants)
 //	clock                password_expired follows password_expiration_     inferred
 //	                     date and WithClock; GenerateUsersAt and
 //	                     WithGeneratedUsers build data relative to it
