@@ -333,7 +333,7 @@ func (r *Runner) writeBackFailed(res *Result, err error) (*Result, error) {
 
 // writeRole records the role: in the People field of WithRoleField, or as
 // the user's SaaS role on the JumpCloud SaaS application.
-func (r *Runner) writeRole(ctx context.Context, res *Result, rec *oomnitza.User, saas *saasUsers) error {
+func (r *Runner) writeRole(ctx context.Context, res *Result, rec *oomnitza.User, saas *saasUsers) (err error) {
 	before := len(res.WriteBack)
 	defer func() {
 		if len(res.WriteBack) == before {
@@ -352,6 +352,11 @@ func (r *Runner) writeRole(ctx context.Context, res *Result, rec *oomnitza.User,
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if errors.Is(err, oomnitza.ErrNotFound) {
+			r.forgetSaaSApp(saasID) // deleted meanwhile: look it up again next time
+		}
+	}()
 	su, err := saas.get(ctx, r.oc, saasID, rec.UserID)
 	if err != nil {
 		return err
@@ -377,6 +382,14 @@ func (r *Runner) writeRole(ctx context.Context, res *Result, rec *oomnitza.User,
 		res.WriteBack = append(res.WriteBack, Change{Field: prefix + "role", Old: nullable(su.Roles.RoleExternalID), New: res.Role})
 	}
 	return nil
+}
+
+func (r *Runner) forgetSaaSApp(id int) {
+	r.saasMu.Lock()
+	defer r.saasMu.Unlock()
+	if r.saasID == id {
+		r.saasID = 0
+	}
 }
 
 // saasApp finds the SaaS application by name, or creates it, once per
@@ -427,23 +440,24 @@ func (r *Runner) saasApp(ctx context.Context) (int, error) {
 }
 
 // saasUsers indexes the SaaS users of the application by Oomnitza user id,
-// read once per Run or RunMany.
+// read once per Run or RunMany (again after a failed read).
 type saasUsers struct {
-	once  sync.Once
+	mu    sync.Mutex
 	users map[string]*oomnitza.SaaSUser
-	err   error
 }
 
 func (s *saasUsers) get(ctx context.Context, oc *oomnitza.Client, saasID int, userID string) (*oomnitza.SaaSUser, error) {
-	s.once.Do(func() {
-		s.users = map[string]*oomnitza.SaaSUser{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.users == nil {
+		users := map[string]*oomnitza.SaaSUser{}
 		for su, err := range oc.SaaS.Users(ctx, saasID) {
 			if err != nil {
-				s.err = fmt.Errorf("reading the users of SaaS %d: %w", saasID, err)
-				return
+				return nil, fmt.Errorf("reading the users of SaaS %d: %w", saasID, err)
 			}
-			s.users[su.UserID] = su
+			users[su.UserID] = su
 		}
-	})
-	return s.users[userID], s.err
+		s.users = users
+	}
+	return s.users[userID], nil
 }

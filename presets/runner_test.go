@@ -3,6 +3,7 @@ package presets_test
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -327,4 +328,21 @@ func recOf(e *env, u *jumpcloud.User) string {
 		}
 	}
 	return ""
+}
+
+func TestRunnerLogsOneLinePerRunAndNoSecret(t *testing.T) {
+	e := newEnv(t, 3, envOpts{})
+	var buf strings.Builder
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	run := presets.NewRunner(e.jc, e.oc, presets.WithLogger(log))
+	_, err := run.RunMany(t.Context(), presets.NameUnlockUser, e.recs)
+	require.NoError(t, err)
+	_, err = run.Run(t.Context(), presets.NameUnlockUser, "../x")
+	require.Error(t, err)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 4)
+	assert.Contains(t, lines[0], `"preset":"jumpcloud.unlock_user"`)
+	assert.Contains(t, lines[3], `"level":"WARN"`)
+	assert.NotContains(t, buf.String(), e.jsrv.APIKey())
+	assert.NotContains(t, buf.String(), e.osrv.Token())
 }
