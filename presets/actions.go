@@ -126,7 +126,24 @@ func UnlockUser(ctx context.Context, jc *jumpcloud.Client, id string, opts ...Op
 }
 
 func unlockUser(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig) (*Result, error) {
-	res, _, err := start(NameUnlockUser, id, c)
+	return flagAction(ctx, jc, id, c, flagStep{name: NameUnlockUser, what: "unlock_user",
+		holds: func(u *jumpcloud.User) bool { return !u.AccountLocked }, holdsReason: "the account is not locked",
+		act: jc.Users.Unlock, doneReason: "unlocked the account"})
+}
+
+// flagStep is an action that sets one state on a user: it reads the user,
+// does nothing when the state already holds, and otherwise acts.
+type flagStep struct {
+	name, what  string
+	guarded     bool
+	holds       func(*jumpcloud.User) bool
+	holdsReason string
+	act         func(ctx context.Context, id string) error
+	doneReason  string
+}
+
+func flagAction(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig, st flagStep) (*Result, error) {
+	res, _, err := start(st.name, id, c)
 	if err != nil {
 		return res, err
 	}
@@ -135,15 +152,20 @@ func unlockUser(ctx context.Context, jc *jumpcloud.Client, id string, c *runConf
 	}
 	u, err := jc.Users.Get(ctx, id)
 	if err != nil {
-		return res.fail(fmt.Errorf("presets: unlock_user: reading user %s: %w", id, err))
+		return res.fail(fmt.Errorf("presets: %s: reading user %s: %w", st.what, id, err))
 	}
-	if !u.AccountLocked {
-		return noop(res, "the account is not locked")
+	if st.guarded {
+		if err := guard(st.name, u, c); err != nil {
+			return res.fail(err)
+		}
 	}
-	if err := jc.Users.Unlock(ctx, id); err != nil {
-		return res.fail(fmt.Errorf("presets: unlock_user %s: %w", id, err))
+	if st.holds(u) {
+		return noop(res, st.holdsReason)
 	}
-	return applied(res, "unlocked the account")
+	if err := st.act(ctx, id); err != nil {
+		return res.fail(fmt.Errorf("presets: %s %s: %w", st.what, id, err))
+	}
+	return applied(res, st.doneReason)
 }
 
 // ExpirePassword expires a JumpCloud user's password (POST
@@ -155,27 +177,9 @@ func ExpirePassword(ctx context.Context, jc *jumpcloud.Client, id string, opts .
 }
 
 func expirePassword(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig) (*Result, error) {
-	res, _, err := start(NameExpirePassword, id, c)
-	if err != nil {
-		return res, err
-	}
-	if c.dryRun {
-		return dryRun(res)
-	}
-	u, err := jc.Users.Get(ctx, id)
-	if err != nil {
-		return res.fail(fmt.Errorf("presets: expire_password: reading user %s: %w", id, err))
-	}
-	if err := guard(NameExpirePassword, u, c); err != nil {
-		return res.fail(err)
-	}
-	if u.PasswordExpired {
-		return noop(res, "the password is already expired")
-	}
-	if err := jc.Users.ExpirePassword(ctx, id); err != nil {
-		return res.fail(fmt.Errorf("presets: expire_password %s: %w", id, err))
-	}
-	return applied(res, "expired the password")
+	return flagAction(ctx, jc, id, c, flagStep{name: NameExpirePassword, what: "expire_password", guarded: true,
+		holds: func(u *jumpcloud.User) bool { return u.PasswordExpired }, holdsReason: "the password is already expired",
+		act: jc.Users.ExpirePassword, doneReason: "expired the password"})
 }
 
 // DeleteUser deletes a JumpCloud user (DELETE /api/systemusers/{id}). A

@@ -45,25 +45,21 @@ type RunnerOption func(*Runner) error
 // WithIDField sets the Oomnitza field that holds the JumpCloud user id
 // (default jump_cloud_user_id).
 func WithIDField(field string) RunnerOption {
-	return func(r *Runner) error {
-		if strings.TrimSpace(field) == "" || field != strings.TrimSpace(field) {
-			return fmt.Errorf("presets: WithIDField(%q): want a field external id without surrounding spaces", field)
-		}
-		r.idField = field
-		return nil
-	}
+	return func(r *Runner) error { return setField(&r.idField, "WithIDField", field) }
 }
 
 // WithRoleField makes User Role write the role into this People field
 // instead of the user's SaaS role on the JumpCloud SaaS application.
 func WithRoleField(field string) RunnerOption {
-	return func(r *Runner) error {
-		if strings.TrimSpace(field) == "" || field != strings.TrimSpace(field) {
-			return fmt.Errorf("presets: WithRoleField(%q): want a field external id without surrounding spaces", field)
-		}
-		r.roleField = field
-		return nil
+	return func(r *Runner) error { return setField(&r.roleField, "WithRoleField", field) }
+}
+
+func setField(dst *string, option, field string) error {
+	if strings.TrimSpace(field) == "" || field != strings.TrimSpace(field) {
+		return fmt.Errorf("presets: %s(%q): want a field external id without surrounding spaces", option, field)
 	}
+	*dst = field
+	return nil
 }
 
 // WithSaaSName sets the Oomnitza SaaS application User Role records the
