@@ -161,6 +161,10 @@ func FromEnv(opts ...Option) (*Client, error) {
 // BaseURL returns the host root the client talks to.
 func (c *Client) BaseURL() string { return c.tc.BaseURL().String() }
 
+// OrgID returns the organisation id sent as x-org-id, or "" when the
+// client has none (a single-tenant key).
+func (c *Client) OrgID() string { return c.orgID }
+
 // do sends one request. x-org-id is added except on /api/users routes.
 func (c *Client) do(ctx context.Context, method, path string, query map[string][]string, body, out any) (*transport.Response, error) {
 	return c.send(ctx, &transport.Request{Method: method, Path: path, Query: query, Body: body}, out)

@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/jcoom/jcoom/internal/email"
-	"github.com/jcoom/jcoom/internal/jsonobj"
 	"github.com/jcoom/jcoom/internal/nearest"
 	"github.com/jcoom/jcoom/jumpcloud"
 )
@@ -251,28 +250,62 @@ func userRole(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig
 
 // roleOf finds the user's role and says where it came from.
 func roleOf(ctx context.Context, jc *jumpcloud.Client, u *jumpcloud.User) (role, source string, err error) {
-	if r := adminRoleName(u.Admin); r != "" {
-		return r, "role from admin.roleName", nil
+	rec, err := u.Record()
+	if err != nil {
+		return "", "", err
 	}
-	_, hasAdmin, err := jsonobj.Member(u.Raw(), "admin")
-	if err != nil || hasAdmin || u.Raw() == nil {
-		// admin: null (or an admin without a role): a plain user.
+	return RoleOf(rec, func(email string) (string, bool, error) {
+		a, err := jc.Admins.GetByEmail(ctx, email)
+		switch {
+		case errors.Is(err, jumpcloud.ErrNotFound):
+			return "", false, nil
+		case err != nil:
+			return "", false, fmt.Errorf("presets: user_role: looking up the administrator %q: %w", email, err)
+		}
+		return adminRoleName(&jumpcloud.AdminRole{RoleName: a.RoleName, RoleNames: a.RoleNames}), true, nil
+	})
+}
+
+// RoleOf is User Role's rule over a JumpCloud user's wire record (as
+// jumpcloud.User.Record or UsersService.Records give it): the
+// administrator role admin.roleName (or the first of admin.roleNames);
+// for a record with no admin property at all (tenants from before 2025),
+// the role adminRole reports for the user's email (an administrator with
+// that email from GET /api/users); else DefaultRole. reason says where
+// the role came from. adminRole is called only when needed and may be nil.
+func RoleOf(rec map[string]any, adminRole func(email string) (role string, found bool, err error)) (role, reason string, err error) {
+	admin, hasAdmin := rec["admin"]
+	if a, ok := admin.(map[string]any); ok {
+		ar := &jumpcloud.AdminRole{}
+		ar.RoleName, _ = a["roleName"].(string)
+		if names, ok := a["roleNames"].([]any); ok {
+			for _, n := range names {
+				if s, ok := n.(string); ok {
+					ar.RoleNames = append(ar.RoleNames, s)
+				}
+			}
+		}
+		if r := adminRoleName(ar); r != "" {
+			return r, "role from admin.roleName", nil
+		}
+	}
+	if hasAdmin {
 		return DefaultRole, "not an administrator (the user's admin is null)", nil
 	}
-	if strings.TrimSpace(u.Email) == "" {
+	email, _ := rec["email"].(string)
+	if strings.TrimSpace(email) == "" || adminRole == nil {
 		return DefaultRole, "not an administrator (no admin property, and no email to look one up by)", nil
 	}
-	a, err := jc.Admins.GetByEmail(ctx, u.Email)
+	r, found, err := adminRole(email)
 	switch {
-	case errors.Is(err, jumpcloud.ErrNotFound):
-		return DefaultRole, "not an administrator (no administrator has this email in GET /api/users)", nil
 	case err != nil:
-		return "", "", fmt.Errorf("presets: user_role: looking up the administrator %q: %w", u.Email, err)
+		return "", "", err
+	case !found:
+		return DefaultRole, "not an administrator (no administrator has this email in GET /api/users)", nil
+	case strings.TrimSpace(r) == "":
+		return DefaultRole, "the administrator with this email has no role name (GET /api/users)", nil
 	}
-	if r := adminRoleName(&jumpcloud.AdminRole{RoleName: a.RoleName, RoleNames: a.RoleNames}); r != "" {
-		return r, "role from the administrator with this email (GET /api/users)", nil
-	}
-	return DefaultRole, "the administrator with this email has no role name (GET /api/users)", nil
+	return strings.TrimSpace(r), "role from the administrator with this email (GET /api/users)", nil
 }
 
 func adminRoleName(a *jumpcloud.AdminRole) string {
