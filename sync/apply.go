@@ -1,0 +1,493 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	gosync "sync"
+	"time"
+
+	"github.com/jcoom/jcoom/jumpcloud"
+	"github.com/jcoom/jcoom/mapping"
+	"github.com/jcoom/jcoom/oomnitza"
+)
+
+// ApplyOption changes what Apply does.
+type ApplyOption func(*applySettings) error
+
+type applySettings struct {
+	from, to int // operation ids, [from, to)
+}
+
+// OpRange applies only the operations with from <= id < to, so that an
+// outside scheduler can run a plan in resumable chunks. Operations
+// outside the range are not in the report.
+func OpRange(from, to int) ApplyOption {
+	return func(a *applySettings) error {
+		if from < 0 || to < from {
+			return fmt.Errorf("sync: OpRange(%d, %d): want 0 <= from <= to", from, to)
+		}
+		a.from, a.to = from, to
+		return nil
+	}
+}
+
+// applyChunk is how many operations are re-read and written together.
+const applyChunk = 100
+
+// Apply applies exactly the plan, or refuses it (a plan made for another
+// tenant, mapping or kind is ErrPlanMismatch; a blocked plan
+// ErrThresholdExceeded). Before it changes an Oomnitza user it re-reads
+// the current values, in batches: still what the plan saw -> written;
+// already what the plan would write -> already applied, no write;
+// anything else -> stale, left alone. So a plan can be applied again, or
+// resumed, with no double write. A failing record never stops the others;
+// ctx cancellation stops cleanly and the rest is "not run". The error is
+// for a refused plan only; the report's Err says whether everything was
+// applied.
+func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Report, error) {
+	if p == nil {
+		return nil, errors.New("sync: Apply: the plan is nil")
+	}
+	as := applySettings{from: 0, to: len(p.Ops)}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&as); err != nil {
+			return nil, err
+		}
+	}
+	as.to = min(as.to, len(p.Ops))
+	as.from = min(as.from, as.to)
+	if err := s.check(p); err != nil {
+		return nil, err
+	}
+	if p.Blocked != "" {
+		return s.blockedReport(p), fmt.Errorf("%w: %s", ErrThresholdExceeded, p.Blocked)
+	}
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	start := time.Now()
+	before := s.k.calls.snapshot()
+	pc, err := s.prepareApply(ctx, p.SyncTime)
+	if err != nil {
+		return nil, err
+	}
+	a := &applier{s: s, p: p, cm: pc.cm, rep: s.newReport(p, start)}
+	a.rep.Records = make([]RecordOutcome, as.to-as.from)
+	if err := a.saasSetup(ctx, as); err != nil {
+		return nil, err
+	}
+	for lo := as.from; lo < as.to; lo += applyChunk {
+		hi := min(lo+applyChunk, as.to)
+		a.chunk(ctx, lo, hi, as.from)
+		s.progress("apply", hi-as.from, as.to-as.from)
+	}
+	for _, o := range a.rep.Records {
+		a.rep.count(o)
+	}
+	a.rep.Counts.SaaSUsers = int(a.saasWritten)
+	a.rep.Duration = time.Since(start)
+	a.rep.Calls = diffCalls(s.k.calls.snapshot(), before)
+	a.rep.finish()
+	s.set.log.Info("sync: applied", "created", a.rep.Counts.Created, "updated", a.rep.Counts.Updated,
+		"unchanged", a.rep.Counts.Unchanged, "failed", a.rep.Counts.Failed, "stale", a.rep.Counts.Stale)
+	return a.rep, nil
+}
+
+func diffCalls(after, before map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range after {
+		if d := v - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+// check refuses a plan made elsewhere.
+func (s *Syncer) check(p *Plan) error {
+	jcURL, org := s.k.source.origin()
+	switch {
+	case p.Version != PlanVersion:
+		return fmt.Errorf("%w: plan version %d, want %d", ErrPlanMismatch, p.Version, PlanVersion)
+	case p.Kind != s.k.name:
+		return fmt.Errorf("%w: the plan is for %q, this sync for %q", ErrPlanMismatch, p.Kind, s.k.name)
+	case p.Oomnitza != s.k.target.origin():
+		return fmt.Errorf("%w: the plan is for Oomnitza %s, this sync writes to %s", ErrPlanMismatch, p.Oomnitza, s.k.target.origin())
+	case p.JumpCloud != jcURL || p.JumpCloudOrg != org:
+		return fmt.Errorf("%w: the plan is for JumpCloud %s org %q, this sync reads %s org %q", ErrPlanMismatch, p.JumpCloud, p.JumpCloudOrg, jcURL, org)
+	case p.Fingerprint != s.Fingerprint():
+		return fmt.Errorf("%w: the plan was made with mapping %q (fingerprint %.12s), this sync has %q (%.12s)",
+			ErrPlanMismatch, p.Mapping, p.Fingerprint, s.m.Name, s.Fingerprint())
+	}
+	return nil
+}
+
+// prepareApply compiles the mapping for comparing values; Apply never
+// maps a record, so lookups are not read.
+func (s *Syncer) prepareApply(ctx context.Context, now time.Time) (*prepared, error) {
+	fields, err := s.k.target.fields(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync: reading the Oomnitza fields: %w", err)
+	}
+	schema := SchemaFromFields(fields)
+	if err := s.m.Validate(schema); err != nil {
+		return nil, err
+	}
+	opts := []mapping.CompileOption{mapping.WithRun(mapping.RunInfo{Time: now, Credential: s.set.credential})}
+	for _, name := range lookupNames(s.m) {
+		opts = append(opts, mapping.WithLookup(name, func(string) (any, bool) { return nil, false }))
+	}
+	cm, err := s.m.Compile(schema, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{schema: schema, cm: cm, now: now}, nil
+}
+
+func lookupNames(m *mapping.Mapping) []string {
+	var out []string
+	for _, f := range m.Fields {
+		for _, t := range f.Transform {
+			if t.Name != "lookup" {
+				continue
+			}
+			n, _ := t.Args["name"].(string)
+			if n == "" {
+				n, _ = t.Args["value"].(string)
+			}
+			if n != "" && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Syncer) newReport(p *Plan, start time.Time) *Report {
+	return &Report{Version: PlanVersion, Kind: p.Kind, Mapping: p.Mapping, Oomnitza: p.Oomnitza, JumpCloudOrg: p.JumpCloudOrg,
+		StartedAt: start.UTC(), SourceRead: p.SourceRead, SourceComplete: p.SourceComplete, SourceError: p.SourceError}
+}
+
+// blockedReport is the report of a run stopped by the threshold: nothing
+// was written.
+func (s *Syncer) blockedReport(p *Plan) *Report {
+	r := s.newReport(p, s.set.now())
+	r.Blocked = p.Blocked
+	r.Calls = s.k.calls.snapshot()
+	r.finish()
+	return r
+}
+
+// applier applies one plan.
+type applier struct {
+	s   *Syncer
+	p   *Plan
+	cm  *mapping.Compiled
+	rep *Report
+
+	saasMu      gosync.Mutex
+	saasID      int
+	saasUsers   map[string]saasUser
+	saasWritten int64
+}
+
+// chunk applies operations [lo, hi): one batched re-read, then the writes
+// on a bounded pool.
+func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
+	s := a.s
+	var ids []string
+	creates := map[string][]string{} // sync key -> values
+	for i := lo; i < hi; i++ {
+		op := &a.p.Ops[i]
+		switch {
+		case op.Kind == OpUpdate || op.Kind == OpDeprovision || op.Kind == OpUnchanged && op.SaaS != nil:
+			ids = append(ids, op.TargetID)
+		case op.Kind == OpCreate:
+			for k, v := range op.Keys {
+				creates[k] = append(creates[k], v)
+			}
+		}
+	}
+	current, err := a.reread(ctx, ids, creates)
+	sem := make(chan struct{}, s.set.concurrency)
+	var wg gosync.WaitGroup
+	for i := lo; i < hi; i++ {
+		op := &a.p.Ops[i]
+		out := &a.rep.Records[i-base]
+		*out = RecordOutcome{Op: op.ID, Kind: op.Kind, SourceID: op.SourceID, TargetID: op.TargetID, Label: op.Label, Reason: op.Reason}
+		switch op.Kind {
+		case OpSkip:
+			out.Outcome = Skipped
+			continue
+		case OpDisputed:
+			out.Outcome = Disputed
+			continue
+		case OpUnchanged:
+			if op.SaaS == nil {
+				out.Outcome = Unchanged
+				continue
+			}
+		}
+		if err != nil {
+			out.Outcome, out.Error = Failed, err.Error()
+			continue
+		}
+		if ctx.Err() != nil {
+			out.Outcome, out.Error = NotRun, ctx.Err().Error()
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			out.Outcome, out.Error = NotRun, ctx.Err().Error()
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				out.Outcome, out.Error = NotRun, ctx.Err().Error()
+				return
+			}
+			a.one(ctx, op, out, current)
+			if out.Outcome == Failed {
+				s.set.log.Warn("sync: record failed", "op", op.ID, "jumpcloud_id", op.SourceID, "oomnitza_id", op.TargetID, "error", out.Error)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// current is what a chunk re-read: records by target id, and by sync key
+// value for the creates.
+type current struct {
+	byID  map[string]oomnitza.Record
+	byKey map[string]map[string]oomnitza.Record
+}
+
+const rereadBatch = 50
+
+func (a *applier) reread(ctx context.Context, ids []string, creates map[string][]string) (*current, error) {
+	s := a.s
+	cur := &current{byID: map[string]oomnitza.Record{}, byKey: map[string]map[string]oomnitza.Record{}}
+	fields := a.rereadFields()
+	read := func(field string, values []string, each func(oomnitza.Record)) error {
+		for lo := 0; lo < len(values); lo += rereadBatch {
+			batch := values[lo:min(lo+rereadBatch, len(values))]
+			vs := make([]any, len(batch))
+			for i, v := range batch {
+				vs[i] = v
+			}
+			for rec, err := range s.k.target.records(ctx, fields, oomnitza.In(field, vs...), 1) {
+				if err != nil {
+					return fmt.Errorf("sync: re-reading Oomnitza users before writing: %w", err)
+				}
+				each(rec)
+			}
+		}
+		return nil
+	}
+	if err := read(s.k.targetKey, ids, func(r oomnitza.Record) {
+		id, _ := r[s.k.targetKey].(string)
+		cur.byID[id] = r
+	}); err != nil {
+		return nil, err
+	}
+	for _, key := range sortedKeys(creates) {
+		m := map[string]oomnitza.Record{}
+		cur.byKey[key] = m
+		if err := read(key, creates[key], func(r oomnitza.Record) { m[s.norm(key, r[key])] = r }); err != nil {
+			return nil, err
+		}
+	}
+	return cur, nil
+}
+
+func (a *applier) rereadFields() []string {
+	s := a.s
+	fields := append(slices.Clone(a.cm.Targets()), s.m.SyncKeys...)
+	fields = append(fields, s.k.targetKey)
+	if s.k.idField != "" {
+		fields = append(fields, s.k.idField)
+	}
+	if d := s.set.deprovision; d != nil && d.Action.field != "" {
+		fields = append(fields, d.Action.field)
+	}
+	slices.Sort(fields)
+	return slices.Compact(fields)
+}
+
+// one applies one operation.
+func (a *applier) one(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
+	switch op.Kind {
+	case OpCreate:
+		a.create(ctx, op, out, cur)
+	case OpUpdate:
+		a.update(ctx, op, out, cur)
+	case OpUnchanged:
+		out.Outcome = Unchanged
+	case OpDeprovision:
+		a.deprovision(ctx, op, out, cur)
+		return
+	}
+	if (out.Outcome == Created || out.Outcome == Updated || out.Outcome == AlreadyApplied || out.Outcome == Unchanged) && op.SaaS != nil {
+		if err := a.saas(ctx, op, out); err != nil {
+			out.Outcome, out.Error = Failed, err.Error()
+		}
+	}
+}
+
+func (a *applier) create(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
+	s := a.s
+	for _, key := range sortedKeys(op.Keys) {
+		existing, ok := cur.byKey[key][op.Keys[key]]
+		if !ok {
+			continue
+		}
+		out.TargetID, _ = existing[s.k.targetKey].(string)
+		if a.holds(existing, op.Changes, false) {
+			out.Outcome, out.Reason = AlreadyApplied, fmt.Sprintf("an Oomnitza user with %s %q already holds the planned values", key, op.Keys[key])
+			return
+		}
+		out.Outcome, out.Reason = Stale, fmt.Sprintf("an Oomnitza user with %s %q appeared since the plan and differs from it; left alone", key, op.Keys[key])
+		return
+	}
+	rec := oomnitza.Record{}
+	for _, c := range op.Changes {
+		rec[c.Field] = c.New
+	}
+	id, err := s.k.target.create(ctx, rec)
+	if err != nil {
+		out.Outcome, out.Error = Failed, err.Error()
+		return
+	}
+	out.Outcome, out.TargetID, out.Changes = Created, id, op.Changes
+}
+
+// holds reports whether the record holds the changes' values (new, or
+// old when old is true), run values aside.
+func (a *applier) holds(rec oomnitza.Record, changes []Change, old bool) bool {
+	for _, c := range changes {
+		if c.Run {
+			continue
+		}
+		want := c.New
+		if old {
+			want = c.Old
+		}
+		if !a.equal(c.Field, want, rec[c.Field]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *applier) equal(field string, x, y any) bool {
+	if a.cm.Equal(field, x, y) {
+		return true
+	}
+	// Fields the mapping does not write (a deprovision field): compare as
+	// text.
+	return !slices.Contains(a.cm.Targets(), field) && fmt.Sprint(x) == fmt.Sprint(y)
+}
+
+func (a *applier) update(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
+	s := a.s
+	rec, ok := cur.byID[op.TargetID]
+	if !ok {
+		out.Outcome, out.Reason = Stale, "the Oomnitza user is gone since the plan"
+		return
+	}
+	if reason := a.otherPerson(rec, op); reason != "" {
+		out.Outcome, out.Reason = Stale, reason
+		return
+	}
+	switch {
+	case a.holds(rec, op.Changes, false):
+		out.Outcome, out.Reason = AlreadyApplied, "Oomnitza already holds the planned values"
+		return
+	case !a.holds(rec, op.Changes, true):
+		out.Outcome, out.Reason = Stale, "changed in Oomnitza since the plan: "+a.drift(rec, op.Changes)+"; left alone"
+		return
+	}
+	patch := oomnitza.Record{}
+	for _, c := range op.Changes {
+		patch[c.Field] = c.New
+	}
+	if err := s.k.target.update(ctx, op.TargetID, patch); err != nil {
+		out.Outcome, out.Error = Failed, err.Error()
+		return
+	}
+	out.Outcome, out.Changes = Updated, op.Changes
+}
+
+// otherPerson says why a re-read record is no longer the one planned: it
+// now carries another JumpCloud id.
+func (a *applier) otherPerson(rec oomnitza.Record, op *Op) string {
+	s := a.s
+	if s.k.idField == "" {
+		return ""
+	}
+	if id := s.norm(s.k.idField, rec[s.k.idField]); id != "" && id != op.SourceID {
+		return fmt.Sprintf("the Oomnitza user now carries JumpCloud id %s; left alone", id)
+	}
+	return ""
+}
+
+func (a *applier) drift(rec oomnitza.Record, changes []Change) string {
+	for _, c := range changes {
+		if !c.Run && !a.equal(c.Field, c.Old, rec[c.Field]) && !a.equal(c.Field, c.New, rec[c.Field]) {
+			return fmt.Sprintf("%s is %s (planned from %s)", c.Field, show(rec[c.Field]), show(c.Old))
+		}
+	}
+	return "some fields already changed, others not"
+}
+
+func (a *applier) deprovision(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
+	s := a.s
+	rec, ok := cur.byID[op.TargetID]
+	d := s.set.deprovision
+	if d == nil {
+		out.Outcome, out.Reason = Stale, "deprovisioning is not enabled on this sync; left alone"
+		return
+	}
+	if !ok {
+		if d.Action.kind == "delete" {
+			out.Outcome, out.Reason = AlreadyApplied, "the Oomnitza user is already gone"
+			return
+		}
+		out.Outcome, out.Reason = Stale, "the Oomnitza user is gone since the plan"
+		return
+	}
+	if id := s.norm(s.k.idField, rec[s.k.idField]); id != op.SourceID {
+		out.Outcome, out.Reason = Stale, fmt.Sprintf("the Oomnitza user now carries JumpCloud id %q; left alone", id)
+		return
+	}
+	if len(op.Changes) > 0 && a.holds(rec, op.Changes, false) {
+		out.Outcome, out.Reason = AlreadyApplied, "already deprovisioned"
+		return
+	}
+	// Provably gone: JumpCloud answers 404 for the id now.
+	s.k.calls.add("GET /api/systemusers/{id}", 1)
+	if _, err := s.jc.Users.Get(ctx, op.SourceID); err == nil {
+		out.Outcome, out.Reason = Stale, "the JumpCloud user is back; not deprovisioned"
+		return
+	} else if !errors.Is(err, jumpcloud.ErrNotFound) {
+		out.Outcome, out.Error = Failed, "checking that the JumpCloud user is gone: "+err.Error()
+		return
+	}
+	var err error
+	if d.Action.kind == "delete" {
+		err = s.k.target.remove(ctx, op.TargetID)
+	} else {
+		err = s.k.target.update(ctx, op.TargetID, oomnitza.Record{d.Action.field: d.Action.value})
+	}
+	if err != nil {
+		out.Outcome, out.Error = Failed, err.Error()
+		return
+	}
+	out.Outcome, out.Changes = Deprovisioned, op.Changes
+}

@@ -1,0 +1,196 @@
+package sync
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Outcome is what Apply did with one operation.
+type Outcome string
+
+// The outcomes.
+const (
+	Created        Outcome = "created"
+	Updated        Outcome = "updated"
+	AlreadyApplied Outcome = "already applied"
+	Unchanged      Outcome = "unchanged"
+	Skipped        Outcome = "skipped"
+	Disputed       Outcome = "disputed"
+	Stale          Outcome = "stale"
+	Deprovisioned  Outcome = "deprovisioned"
+	Failed         Outcome = "failed"
+	NotRun         Outcome = "not run"
+)
+
+// RecordOutcome is the outcome of one operation.
+type RecordOutcome struct {
+	Op       int     `json:"op"`
+	Kind     OpKind  `json:"kind"`
+	Outcome  Outcome `json:"outcome"`
+	SourceID string  `json:"jumpcloud_id,omitempty"`
+	TargetID string  `json:"oomnitza_id,omitempty"`
+	Label    string  `json:"label,omitempty"`
+	// Reason explains a skip, a dispute, a stale record or an already
+	// applied one.
+	Reason string `json:"reason,omitempty"`
+	// Changes are the fields written (or that were found already written).
+	Changes []Change `json:"changes,omitempty"`
+	// SaaS says what was written for the SaaS user, if anything.
+	SaaS  string `json:"saas,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// Counts are the outcomes counted. Created, Updated, AlreadyApplied,
+// Unchanged, Skipped, Disputed, Stale, Failed and NotRun of the JumpCloud
+// users' operations add up to the users read; Deprovisioned (and the
+// failures among deprovisions) are Oomnitza users.
+type Counts struct {
+	Created        int `json:"created"`
+	Updated        int `json:"updated"`
+	AlreadyApplied int `json:"already_applied"`
+	Unchanged      int `json:"unchanged"`
+	Skipped        int `json:"skipped"`
+	Disputed       int `json:"disputed"`
+	Stale          int `json:"stale"`
+	Deprovisioned  int `json:"deprovisioned"`
+	Failed         int `json:"failed"`
+	NotRun         int `json:"not_run"`
+	// SaaSUsers counts the SaaS users written (users_and_saas).
+	SaaSUsers int `json:"saas_users_written"`
+}
+
+// Report says what a run or an apply did. Err is non-nil when anything
+// failed or was not run, so a partial failure is never silent.
+type Report struct {
+	Version        int             `json:"version"`
+	Kind           string          `json:"kind"`
+	Mapping        string          `json:"mapping"`
+	Oomnitza       string          `json:"oomnitza_url"`
+	JumpCloudOrg   string          `json:"jumpcloud_org,omitempty"`
+	StartedAt      time.Time       `json:"started_at"`
+	Duration       time.Duration   `json:"duration_ns"`
+	SourceRead     int             `json:"jumpcloud_read"`
+	SourceComplete bool            `json:"jumpcloud_complete"`
+	SourceError    string          `json:"jumpcloud_error,omitempty"`
+	Blocked        string          `json:"blocked,omitempty"`
+	Counts         Counts          `json:"counts"`
+	Records        []RecordOutcome `json:"records"`
+	// Calls counts the API calls made by the apply (and the plan, for
+	// Run), per endpoint; retries inside the clients are not counted.
+	Calls map[string]int `json:"api_calls"`
+	Error string         `json:"error,omitempty"`
+
+	err error
+}
+
+// Err is nil only when every operation was applied as planned and
+// JumpCloud was read completely: ErrPartial when records failed or were
+// not run, ErrIncompleteRead when the read stopped early,
+// ErrThresholdExceeded when deprovisioning was stopped.
+func (r *Report) Err() error { return r.err }
+
+// Writes counts the Oomnitza records written.
+func (r *Report) Writes() int {
+	return r.Counts.Created + r.Counts.Updated + r.Counts.Deprovisioned + r.Counts.SaaSUsers
+}
+
+// JSON encodes the report, indented.
+func (r *Report) JSON() ([]byte, error) { return json.MarshalIndent(r, "", "  ") }
+
+// UnmarshalJSON decodes a report; Err of a decoded failed report returns
+// an error with the recorded text.
+func (r *Report) UnmarshalJSON(b []byte) error {
+	type plain Report
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = Report(p)
+	if r.Error != "" {
+		r.err = errors.New(r.Error)
+	}
+	return nil
+}
+
+func (r *Report) count(o RecordOutcome) {
+	switch o.Outcome {
+	case Created:
+		r.Counts.Created++
+	case Updated:
+		r.Counts.Updated++
+	case AlreadyApplied:
+		r.Counts.AlreadyApplied++
+	case Unchanged:
+		r.Counts.Unchanged++
+	case Skipped:
+		r.Counts.Skipped++
+	case Disputed:
+		r.Counts.Disputed++
+	case Stale:
+		r.Counts.Stale++
+	case Deprovisioned:
+		r.Counts.Deprovisioned++
+	case Failed:
+		r.Counts.Failed++
+	case NotRun:
+		r.Counts.NotRun++
+	}
+}
+
+// finish sets the error from the outcomes.
+func (r *Report) finish() {
+	var errs []error
+	if r.Counts.Failed > 0 || r.Counts.NotRun > 0 {
+		errs = append(errs, fmt.Errorf("%w: %d failed, %d not run", ErrPartial, r.Counts.Failed, r.Counts.NotRun))
+	}
+	if !r.SourceComplete && r.SourceError != "" {
+		errs = append(errs, fmt.Errorf("%w: %s", ErrIncompleteRead, r.SourceError))
+	}
+	if r.Blocked != "" {
+		errs = append(errs, fmt.Errorf("%w: %s", ErrThresholdExceeded, r.Blocked))
+	}
+	r.err = errors.Join(errs...)
+	if r.err != nil {
+		r.Error = r.err.Error()
+	}
+}
+
+// Summary renders the report for people.
+func (r *Report) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Sync %q (%s) into %s: %s\n", r.Mapping, r.Kind, r.Oomnitza, r.Duration.Round(time.Millisecond))
+	c := r.Counts
+	rows := []struct {
+		name string
+		n    int
+	}{{"created", c.Created}, {"updated", c.Updated}, {"already applied", c.AlreadyApplied}, {"unchanged", c.Unchanged},
+		{"skipped", c.Skipped}, {"disputed", c.Disputed}, {"stale", c.Stale}, {"deprovisioned", c.Deprovisioned},
+		{"failed", c.Failed}, {"not run", c.NotRun}, {"saas users", c.SaaSUsers}}
+	for _, row := range rows {
+		fmt.Fprintf(&b, "  %-16s %6d\n", row.name, row.n)
+	}
+	fmt.Fprintf(&b, "  JumpCloud users read: %d", r.SourceRead)
+	if !r.SourceComplete {
+		b.WriteString(" (incomplete)")
+	}
+	b.WriteString("\n")
+	shown := 0
+	for _, o := range r.Records {
+		if o.Outcome != Failed && o.Outcome != Stale {
+			continue
+		}
+		if shown == 20 {
+			b.WriteString("  ...\n")
+			break
+		}
+		shown++
+		fmt.Fprintf(&b, "  %s #%d %s: %s%s\n", o.Outcome, o.Op, o.Label, o.Reason, errSuffix(o.Error))
+	}
+	if r.err != nil {
+		fmt.Fprintf(&b, "  error: %v\n", r.err)
+	}
+	return b.String()
+}

@@ -1,0 +1,117 @@
+package sync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	gosync "sync"
+	"time"
+
+	"github.com/jcoom/jcoom/jumpcloud"
+	"github.com/jcoom/jcoom/mapping"
+	"github.com/jcoom/jcoom/oomnitza"
+)
+
+// Errors callers branch on.
+var (
+	// ErrThresholdExceeded: deprovisioning would touch more users than the
+	// threshold allows. Nothing was written; the plan is returned for review.
+	ErrThresholdExceeded = errors.New("sync: deprovision threshold exceeded")
+	// ErrPlanMismatch: Apply was given a plan made for another tenant,
+	// another mapping or another kind of sync. Nothing was written.
+	ErrPlanMismatch = errors.New("sync: the plan was made for another tenant or mapping")
+	// ErrPartial: a run finished but some records failed, or were not
+	// run (see the report's outcomes).
+	ErrPartial = errors.New("sync: some records failed")
+	// ErrIncompleteRead: JumpCloud could not be read completely; what was
+	// read was synced, and nothing was deprovisioned.
+	ErrIncompleteRead = errors.New("sync: JumpCloud was not read completely")
+)
+
+// Syncer makes Oomnitza People records follow JumpCloud users through a
+// mapping. It is safe for concurrent use; runs and applies never overlap.
+type Syncer struct {
+	jc  *jumpcloud.Client
+	oc  *oomnitza.Client
+	m   *mapping.Mapping
+	set settings
+	k   *kind
+
+	runMu gosync.Mutex
+}
+
+// New returns a Syncer. It does no I/O: it checks the options and the
+// mapping's own rules (a draft is the *mapping.ValidationError); the
+// mapping is validated against the live Oomnitza schema by Plan and Run.
+func New(jc *jumpcloud.Client, oc *oomnitza.Client, m *mapping.Mapping, opts ...Option) (*Syncer, error) {
+	switch {
+	case jc == nil:
+		return nil, errors.New("sync: New: the JumpCloud client is nil")
+	case oc == nil:
+		return nil, errors.New("sync: New: the Oomnitza client is nil")
+	case m == nil:
+		return nil, errors.New("sync: New: the mapping is nil")
+	}
+	s := &Syncer{jc: jc, oc: oc, m: m.Clone(),
+		set: settings{concurrency: DefaultConcurrency, log: slog.New(slog.DiscardHandler), now: time.Now, saasName: DefaultSaaSName}}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s.set); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.m.Validate(nil); err != nil {
+		return nil, err
+	}
+	s.k = usersKind(jc, oc, s.m)
+	if s.set.deprovision != nil && s.k.idField == "" {
+		return nil, errors.New("sync: WithDeprovision needs a mapping that writes the JumpCloud id (_id) to a unique Oomnitza field, such as jump_cloud_user_id")
+	}
+	if f := s.set.deprovision; f != nil && f.Action.kind == "set_field" && slices.Contains(s.m.SyncKeys, f.Action.field) {
+		return nil, fmt.Errorf("sync: WithDeprovision: SetField(%q) would change a sync key", f.Action.field)
+	}
+	return s, nil
+}
+
+// Fingerprint identifies the mapping: the SHA-256 of its YAML form. A plan
+// carries it, and Apply refuses a plan made with another mapping.
+func (s *Syncer) Fingerprint() string {
+	b, err := s.m.YAML()
+	if err != nil {
+		return ""
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Run plans and applies: Plan, then Apply of that plan. A draft mapping or
+// a deprovision threshold stops it before anything is written.
+func (s *Syncer) Run(ctx context.Context) (*Report, error) {
+	p, err := s.Plan(ctx)
+	if err != nil {
+		if p != nil && errors.Is(err, ErrThresholdExceeded) {
+			return s.blockedReport(p), err
+		}
+		return nil, err
+	}
+	return s.Apply(ctx, p)
+}
+
+// prepared is what a plan or an apply needs from the live instance.
+type prepared struct {
+	schema *mapping.Schema
+	cm     *mapping.Compiled
+	now    time.Time
+}
+
+func (s *Syncer) progress(phase string, done, total int) {
+	if s.set.progress != nil {
+		s.set.progress(Progress{Phase: phase, Done: done, Total: total})
+	}
+}
