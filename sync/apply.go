@@ -61,14 +61,18 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 	}
 	as.to = min(as.to, len(p.Ops))
 	as.from = min(as.from, as.to)
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.apply(ctx, p, as)
+}
+
+func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report, error) {
 	if err := s.check(p); err != nil {
 		return nil, err
 	}
 	if p.Blocked != "" {
 		return s.blockedReport(p), fmt.Errorf("%w: %s", ErrThresholdExceeded, p.Blocked)
 	}
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
 	start := time.Now()
 	before := s.k.calls.snapshot()
 	pc, err := s.prepareApply(ctx, p.SyncTime)

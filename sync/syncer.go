@@ -92,7 +92,12 @@ func (s *Syncer) Fingerprint() string {
 
 // Run plans and applies: Plan, then Apply of that plan. A draft mapping or
 // a deprovision threshold stops it before anything is written.
+//
+// Runs never overlap: a Run or an Apply waits for the one in progress.
 func (s *Syncer) Run(ctx context.Context) (*Report, error) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	before := s.k.calls.snapshot()
 	p, err := s.Plan(ctx)
 	if err != nil {
 		if p != nil && errors.Is(err, ErrThresholdExceeded) {
@@ -100,7 +105,11 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 		}
 		return nil, err
 	}
-	return s.Apply(ctx, p)
+	rep, err := s.apply(ctx, p, applySettings{from: 0, to: len(p.Ops)})
+	if rep != nil {
+		rep.Calls = diffCalls(s.k.calls.snapshot(), before)
+	}
+	return rep, err
 }
 
 // prepared is what a plan or an apply needs from the live instance.

@@ -236,6 +236,24 @@ func (s *Server) AddRecord(rec oomnitza.Record) (string, error) {
 	return stored["user_id"].(string), nil
 }
 
+// AddLegacyRecord stores a record without checking unique fields: data
+// that an instance holds from before a field was made unique, or from an
+// import, so that code can be tested against duplicates it must not
+// merge. Everything else is checked as in AddRecord.
+func (s *Server) AddLegacyRecord(rec oomnitza.Record) (string, error) {
+	body, err := normalize(rec)
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, errs := s.createLocked(body, writeHeaders{ignoreMeta: true, legacy: true})
+	if len(errs) > 0 {
+		return "", fmt.Errorf("oomnitzatest: %s", strings.Join(errs, "; "))
+	}
+	return stored["user_id"].(string), nil
+}
+
 // normalize turns a Go record into the JSON-decoded form handlers see.
 func normalize(rec oomnitza.Record) (map[string]any, error) {
 	b, err := json.Marshal(rec)

@@ -32,6 +32,7 @@ func uniqueKey(v any) string {
 type writeHeaders struct {
 	allowUnknown bool // Oomnitza-Allow-Unknown-Meta-Fields: 1
 	ignoreMeta   bool // Oomnitza-Ignore-Meta-Restriction: 1
+	legacy       bool // AddLegacyRecord: unique fields not checked
 }
 
 func headersOf(r *http.Request) writeHeaders {
@@ -67,7 +68,7 @@ func (s *Server) checkWrite(body map[string]any, existing map[string]any, h writ
 	}
 	for _, f := range s.fields {
 		v, ok := vals[f.ExternalID]
-		if !f.Unique || !ok || v == nil || v == "" {
+		if !f.Unique || !ok || v == nil || v == "" || h.legacy {
 			continue
 		}
 		if owner, taken := s.uniqueIdx[f.ExternalID][uniqueKey(v)]; taken && owner != selfID {
