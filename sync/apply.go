@@ -216,7 +216,11 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 			}
 		}
 	}
-	current, err := a.reread(ctx, ids, creates)
+	var current *current
+	var err error
+	if ctx.Err() == nil {
+		current, err = a.reread(ctx, ids, creates)
+	}
 	sem := make(chan struct{}, s.set.concurrency)
 	var wg gosync.WaitGroup
 	for i := lo; i < hi; i++ {
@@ -236,12 +240,12 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 				continue
 			}
 		}
-		if err != nil {
-			out.Outcome, out.Error = Failed, err.Error()
-			continue
-		}
 		if ctx.Err() != nil {
 			out.Outcome, out.Error = NotRun, ctx.Err().Error()
+			continue
+		}
+		if err != nil {
+			out.Outcome, out.Error = Failed, err.Error()
 			continue
 		}
 		select {

@@ -65,3 +65,5 @@ func writes(calls map[string]int) int {
 }
 
 func standard() *mapping.Mapping { return mapping.Standard().WithRole(25) }
+
+func standardNoRole() *mapping.Mapping { return mapping.Standard() }

@@ -49,3 +49,9 @@ func (s *Server) ResetCalls() { s.plumbing.ResetCalls() }
 // Reset zeroes every counter and drops scripted and route faults (the
 // random fault rate of WithFaults stays). The data is untouched.
 func (s *Server) Reset() { s.plumbing.Reset() }
+
+// SetFaults changes the random faults of WithFaults while the server runs;
+// SetFaults(0, 0) turns them off.
+func (s *Server) SetFaults(p float64, seed uint64, kinds ...Fault) {
+	s.plumbing.SetFaults(p, seed, kinds...)
+}
