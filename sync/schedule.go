@@ -93,6 +93,11 @@ func (s Schedule) String() string {
 // next, and missed times are skipped, not made up. It returns ctx's error
 // when ctx ends, or the schedule's when it is invalid.
 func (s *Syncer) RunEvery(ctx context.Context, sched Schedule, onReport func(*Report, error)) error {
+	return runEvery(ctx, sched, s.Run, onReport, s.set.log.Info)
+}
+
+// runEvery is RunEvery's loop over any run function.
+func runEvery(ctx context.Context, sched Schedule, run func(context.Context) (*Report, error), onReport func(*Report, error), logf func(string, ...any)) error {
 	if err := sched.Err(); err != nil {
 		return err
 	}
@@ -111,8 +116,8 @@ func (s *Syncer) RunEvery(ctx context.Context, sched Schedule, onReport func(*Re
 			return ctx.Err()
 		case <-timer.C:
 		}
-		s.set.log.Info("sync: scheduled run", "schedule", sched.String())
-		rep, err := s.Run(ctx)
+		logf("sync: scheduled run", "schedule", sched.String())
+		rep, err := run(ctx)
 		onReport(rep, err)
 		if ctx.Err() != nil {
 			return ctx.Err()
