@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jcoom/jcoom/jumpcloud"
@@ -34,7 +35,7 @@ func OpRange(from, to int) ApplyOption {
 }
 
 // applyChunk is how many operations are re-read and written together.
-const applyChunk = 100
+const applyChunk = 500
 
 // Apply applies exactly the plan, or refuses it (a plan made for another
 // tenant, mapping or kind is ErrPlanMismatch; a blocked plan
@@ -79,7 +80,7 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 	if err != nil {
 		return nil, err
 	}
-	a := &applier{s: s, p: p, cm: pc.cm, rep: s.newReport(p, start)}
+	a := &applier{s: s, p: p, cm: pc.cm, rep: s.newReport(p, start), total: as.to - as.from}
 	a.rep.Records = make([]RecordOutcome, as.to-as.from)
 	if err := a.saasSetup(ctx, as); err != nil {
 		return nil, err
@@ -87,7 +88,6 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 	for lo := as.from; lo < as.to; lo += applyChunk {
 		hi := min(lo+applyChunk, as.to)
 		a.chunk(ctx, lo, hi, as.from)
-		s.progress("apply", hi-as.from, as.to-as.from)
 	}
 	for _, o := range a.rep.Records {
 		a.rep.count(o)
@@ -197,7 +197,13 @@ type applier struct {
 	saasID      int
 	saasUsers   map[string]saasUser
 	saasWritten int64
+
+	total int
+	done  atomic.Int64
 }
+
+// tick reports one more operation done.
+func (a *applier) tick() { a.s.progress("apply", int(a.done.Add(1)), a.total) }
 
 // chunk applies operations [lo, hi): one batched re-read, then the writes
 // on a bounded pool.
@@ -230,13 +236,16 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 		switch op.Kind {
 		case OpSkip:
 			out.Outcome = Skipped
+			a.tick()
 			continue
 		case OpDisputed:
 			out.Outcome = Disputed
+			a.tick()
 			continue
 		case OpUnchanged:
 			if op.SaaS == nil {
 				out.Outcome = Unchanged
+				a.tick()
 				continue
 			}
 		}
@@ -246,6 +255,7 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 		}
 		if err != nil {
 			out.Outcome, out.Error = Failed, err.Error()
+			a.tick()
 			continue
 		}
 		select {
@@ -255,6 +265,7 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 			continue
 		}
 		wg.Go(func() {
+			defer a.tick()
 			defer func() { <-sem }()
 			if ctx.Err() != nil {
 				out.Outcome, out.Error = NotRun, ctx.Err().Error()
@@ -282,34 +293,61 @@ func (a *applier) reread(ctx context.Context, ids []string, creates map[string][
 	s := a.s
 	cur := &current{byID: map[string]oomnitza.Record{}, byKey: map[string]map[string]oomnitza.Record{}}
 	fields := a.rereadFields()
-	read := func(field string, values []string, each func(oomnitza.Record)) error {
-		for lo := 0; lo < len(values); lo += rereadBatch {
-			batch := values[lo:min(lo+rereadBatch, len(values))]
-			vs := make([]any, len(batch))
-			for i, v := range batch {
-				vs[i] = v
-			}
-			for rec, err := range s.k.target.records(ctx, fields, oomnitza.In(field, vs...), 1) {
-				if err != nil {
-					return fmt.Errorf("sync: re-reading Oomnitza users before writing: %w", err)
-				}
-				each(rec)
-			}
-		}
-		return nil
+	type job struct {
+		field  string
+		values []string
 	}
-	if err := read(s.k.targetKey, ids, func(r oomnitza.Record) {
-		id, _ := r[s.k.targetKey].(string)
-		cur.byID[id] = r
-	}); err != nil {
-		return nil, err
+	var jobs []job
+	for lo := 0; lo < len(ids); lo += rereadBatch {
+		jobs = append(jobs, job{s.k.targetKey, ids[lo:min(lo+rereadBatch, len(ids))]})
 	}
 	for _, key := range sortedKeys(creates) {
-		m := map[string]oomnitza.Record{}
-		cur.byKey[key] = m
-		if err := read(key, creates[key], func(r oomnitza.Record) { m[s.norm(key, r[key])] = r }); err != nil {
-			return nil, err
+		cur.byKey[key] = map[string]oomnitza.Record{}
+		vals := creates[key]
+		for lo := 0; lo < len(vals); lo += rereadBatch {
+			jobs = append(jobs, job{key, vals[lo:min(lo+rereadBatch, len(vals))]})
 		}
+	}
+	// The batches are read concurrently, within the sync's concurrency.
+	var mu gosync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, s.set.concurrency)
+	var wg gosync.WaitGroup
+	for _, j := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			vs := make([]any, len(j.values))
+			for i, v := range j.values {
+				vs[i] = v
+			}
+			var got []oomnitza.Record
+			for rec, err := range s.k.target.records(ctx, fields, oomnitza.In(j.field, vs...), 1) {
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("sync: re-reading Oomnitza users before writing: %w", err)
+					}
+					mu.Unlock()
+					return
+				}
+				got = append(got, rec)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range got {
+				if j.field == s.k.targetKey {
+					id, _ := r[s.k.targetKey].(string)
+					cur.byID[id] = r
+				} else {
+					cur.byKey[j.field][s.norm(j.field, r[j.field])] = r
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return cur, nil
 }

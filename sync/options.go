@@ -51,8 +51,8 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithProgress calls fn as a run reads and writes. fn runs on the run's
-// goroutines and must be quick.
+// WithProgress calls fn as a run reads and writes, one call at a time
+// (never concurrently); fn must be quick.
 func WithProgress(fn func(Progress)) Option {
 	return func(s *settings) error {
 		if fn == nil {

@@ -41,7 +41,8 @@ type Syncer struct {
 	set settings
 	k   *kind
 
-	runMu gosync.Mutex
+	runMu      gosync.Mutex
+	progressMu gosync.Mutex
 }
 
 // New returns a Syncer. It does no I/O: it checks the options and the
@@ -121,6 +122,8 @@ type prepared struct {
 
 func (s *Syncer) progress(phase string, done, total int) {
 	if s.set.progress != nil {
+		s.progressMu.Lock()
+		defer s.progressMu.Unlock()
 		s.set.progress(Progress{Phase: phase, Done: done, Total: total})
 	}
 }

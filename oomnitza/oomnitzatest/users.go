@@ -1,6 +1,7 @@
 package oomnitzatest
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -384,10 +385,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	recs := make([]map[string]any, len(s.order))
-	for i, id := range s.order {
-		recs[i] = s.users[id]
-	}
+	recs := s.candidates(q.filter)
 	total, page := q.page(recs)
 	out := make([]map[string]any, len(page))
 	for i, rec := range page {
@@ -396,6 +394,50 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	writeJSON(w, http.StatusOK, out)
+}
+
+// candidates returns the records a filter can match, in list order: for
+// an eq or in on user_id or a unique field, only the indexed ones (as a
+// database would use its index; the filter is still evaluated on them),
+// else every record.
+func (s *Server) candidates(filter cond) []map[string]any {
+	if n, ok := filter.(*cmpNode); ok && (n.op == "eq" || n.op == "in") && (n.field.Unique || n.field.ExternalID == "user_id") {
+		var out []map[string]any
+		seen := map[string]bool{}
+		for _, v := range n.vals {
+			id := ""
+			if n.field.ExternalID == "user_id" {
+				id = fmt.Sprint(v)
+			} else {
+				id = s.uniqueIdx[n.field.ExternalID][uniqueKey(v)]
+			}
+			if rec := s.users[id]; rec != nil && !seen[id] {
+				seen[id] = true
+				out = append(out, rec)
+			}
+		}
+		slices.SortFunc(out, func(a, b map[string]any) int { return cmp.Compare(toInt64(a["uid"]), toInt64(b["uid"])) })
+		return out
+	}
+	recs := make([]map[string]any, len(s.order))
+	for i, id := range s.order {
+		recs[i] = s.users[id]
+	}
+	return recs
+}
+
+func toInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case uint64:
+		return int64(x)
+	case float64:
+		return int64(x)
+	}
+	return 0
 }
 
 func (s *Server) usersMeta(w http.ResponseWriter, r *http.Request) {

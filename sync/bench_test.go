@@ -1,0 +1,164 @@
+package sync_test
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
+	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
+	jcsync "github.com/jcoom/jcoom/sync"
+)
+
+// peakHeap samples the live heap while fn runs and returns the peak above
+// the heap before it started.
+// The GC runs at GOGC=5 meanwhile, so that the live heap, not garbage
+// awaiting collection, is what is measured.
+func peakHeap(fn func()) uint64 {
+	defer debug.SetGCPercent(debug.SetGCPercent(5))
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := read()
+	var peak uint64
+	stop := make(chan struct{})
+	var wg gosync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				peak = max(peak, read())
+			}
+		}
+	})
+	fn()
+	close(stop)
+	wg.Wait()
+	peak = max(peak, read())
+	if peak < base {
+		return 0
+	}
+	return peak - base
+}
+
+// BenchmarkInitialSync syncs n generated users into an empty Oomnitza (no
+// latency). heap-B/user is the peak live heap of planning (the Oomnitza
+// index and the plan) per user; the fakes' own stores are already
+// allocated when it is measured.
+func BenchmarkInitialSync(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			var planHeap, total uint64
+			var elapsed time.Duration
+			var requests int
+			for b.Loop() {
+				b.StopTimer()
+				w := newWorld(b, n, worldOpts{})
+				s := w.syncer(b, standard(), jcsync.WithConcurrency(8))
+				runtime.GC()
+				b.StartTimer()
+				start := time.Now()
+				var plan *jcsync.Plan
+				planHeap = max(planHeap, peakHeap(func() {
+					var err error
+					if plan, err = s.Plan(b.Context()); err != nil {
+						b.Fatal(err)
+					}
+				}))
+				rep, err := s.Apply(b.Context(), plan)
+				elapsed += time.Since(start)
+				if err != nil || rep.Err() != nil || rep.Counts.Created != n {
+					b.Fatalf("%v %v %+v", err, rep.Err(), rep.Counts)
+				}
+				b.StopTimer()
+				requests = sum(w.jsrv.Calls()) + sum(w.osrv.Calls())
+				total++
+				w.jsrv.Close()
+				w.osrv.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(n)*float64(total)/elapsed.Seconds(), "users/s")
+			b.ReportMetric(float64(requests), "requests")
+			b.ReportMetric(float64(planHeap)/float64(n), "heap-B/user")
+		})
+	}
+}
+
+// BenchmarkRerunUnchanged runs again over n users already in sync: the
+// time and requests of a no-op run; writes must be 0.
+func BenchmarkRerunUnchanged(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			w := newWorld(b, n, worldOpts{})
+			s := w.syncer(b, standard(), jcsync.WithConcurrency(8))
+			if rep, err := s.Run(b.Context()); err != nil || rep.Err() != nil {
+				b.Fatal(err, rep.Err())
+			}
+			var heap uint64
+			for b.Loop() {
+				w.jsrv.ResetCalls()
+				w.osrv.ResetCalls()
+				heap = max(heap, peakHeap(func() {
+					rep, err := s.Run(b.Context())
+					if err != nil || rep.Err() != nil || rep.Counts.Unchanged != n {
+						b.Fatal(err, rep.Err())
+					}
+				}))
+				if n := writes(w.osrv.Calls()); n != 0 {
+					b.Fatalf("%d writes", n)
+				}
+			}
+			b.ReportMetric(float64(sum(w.jsrv.Calls())+sum(w.osrv.Calls())), "requests")
+			b.ReportMetric(float64(writes(w.osrv.Calls())), "writes")
+			b.ReportMetric(float64(heap)/float64(n), "heap-B/user")
+		})
+	}
+}
+
+// BenchmarkLatency20ms syncs 5,000 users into an empty Oomnitza with 20 ms
+// on every request of both fakes, at concurrency 16. bound-x is the
+// elapsed time over the lower bound latency x (JumpCloud pages / 16 +
+// writes / 16).
+func BenchmarkLatency20ms(b *testing.B) {
+	const n, conc, lat = 5000, 16, 20 * time.Millisecond
+	var ratio float64
+	var runs int
+	for b.Loop() {
+		b.StopTimer()
+		w := newWorld(b, n, worldOpts{jc: []jumpcloudtest.Option{jumpcloudtest.WithLatency(lat)},
+			oo: []oomnitzatest.Option{oomnitzatest.WithLatency(lat)}})
+		s := w.syncer(b, standard(), jcsync.WithConcurrency(conc))
+		b.StartTimer()
+		start := time.Now()
+		rep, err := s.Run(b.Context())
+		elapsed := time.Since(start)
+		if err != nil || rep.Err() != nil {
+			b.Fatal(err, rep.Err())
+		}
+		b.StopTimer()
+		pages := float64(n) / 100
+		bound := time.Duration(float64(lat) * (pages/conc + float64(rep.Writes())/conc))
+		ratio += elapsed.Seconds() / bound.Seconds()
+		runs++
+		w.jsrv.Close()
+		w.osrv.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(ratio/float64(runs), "bound-x")
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
