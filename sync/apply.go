@@ -217,8 +217,8 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 		case op.Kind == OpUpdate || op.Kind == OpDeprovision || op.Kind == OpUnchanged && op.SaaS != nil:
 			ids = append(ids, op.TargetID)
 		case op.Kind == OpCreate:
-			for k, v := range op.Keys {
-				creates[k] = append(creates[k], v)
+			for _, kv := range a.keysOf(op) {
+				creates[kv[0]] = append(creates[kv[0]], kv[1])
 			}
 		}
 	}
@@ -388,17 +388,18 @@ func (a *applier) one(ctx context.Context, op *Op, out *RecordOutcome, cur *curr
 
 func (a *applier) create(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
 	s := a.s
-	for _, key := range sortedKeys(op.Keys) {
-		existing, ok := cur.byKey[key][op.Keys[key]]
+	for _, kv := range a.keysOf(op) {
+		key, val := kv[0], kv[1]
+		existing, ok := cur.byKey[key][val]
 		if !ok {
 			continue
 		}
 		out.TargetID, _ = existing[s.k.targetKey].(string)
 		if a.holds(existing, op.Changes, false) {
-			out.Outcome, out.Reason = AlreadyApplied, fmt.Sprintf("an Oomnitza user with %s %q already holds the planned values", key, op.Keys[key])
+			out.Outcome, out.Reason = AlreadyApplied, fmt.Sprintf("an Oomnitza user with %s %q already holds the planned values", key, val)
 			return
 		}
-		out.Outcome, out.Reason = Stale, fmt.Sprintf("an Oomnitza user with %s %q appeared since the plan and differs from it; left alone", key, op.Keys[key])
+		out.Outcome, out.Reason = Stale, fmt.Sprintf("an Oomnitza user with %s %q appeared since the plan and differs from it; left alone", key, val)
 		return
 	}
 	rec := oomnitza.Record{}
@@ -411,6 +412,23 @@ func (a *applier) create(ctx context.Context, op *Op, out *RecordOutcome, cur *c
 		return
 	}
 	out.Outcome, out.TargetID, out.Changes = Created, id, op.Changes
+}
+
+// keysOf returns a create's sync key values, normalised, in key order:
+// what Apply looks the record up by before creating it.
+func (a *applier) keysOf(op *Op) [][2]string {
+	var out [][2]string
+	for _, key := range a.s.m.SyncKeys {
+		for _, c := range op.Changes {
+			if c.Field == key {
+				if v := a.s.norm(key, c.New); v != "" {
+					out = append(out, [2]string{key, v})
+				}
+				break
+			}
+		}
+	}
+	return out
 }
 
 // holds reports whether the record holds the changes' values (new, or

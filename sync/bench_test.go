@@ -56,14 +56,14 @@ func peakHeap(fn func()) uint64 {
 func BenchmarkInitialSync(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
-			var planHeap, total uint64
+			var planHeap, retained, total uint64
 			var elapsed time.Duration
 			var requests int
 			for b.Loop() {
 				b.StopTimer()
 				w := newWorld(b, n, worldOpts{})
 				s := w.syncer(b, standard(), jcsync.WithConcurrency(8))
-				runtime.GC()
+				before := liveHeap()
 				b.StartTimer()
 				start := time.Now()
 				var plan *jcsync.Plan
@@ -73,6 +73,11 @@ func BenchmarkInitialSync(b *testing.B) {
 						b.Fatal(err)
 					}
 				}))
+				b.StopTimer()
+				if after := liveHeap(); after > before {
+					retained = max(retained, after-before)
+				}
+				b.StartTimer()
 				rep, err := s.Apply(b.Context(), plan)
 				elapsed += time.Since(start)
 				if err != nil || rep.Err() != nil || rep.Counts.Created != n {
@@ -88,8 +93,17 @@ func BenchmarkInitialSync(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(total)/elapsed.Seconds(), "users/s")
 			b.ReportMetric(float64(requests), "requests")
 			b.ReportMetric(float64(planHeap)/float64(n), "heap-B/user")
+			b.ReportMetric(float64(retained)/float64(n), "plan-B/user")
 		})
 	}
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // BenchmarkRerunUnchanged runs again over n users already in sync: the

@@ -1,15 +1,88 @@
-// Package sync connects the clients to the mapping: it makes Oomnitza the
-// single source of truth for JumpCloud users.
+// Package sync makes Oomnitza the single source of truth for JumpCloud
+// users: it plans a reviewable diff, applies exactly that plan, reports
+// what it did, and runs on a schedule.
+//
+// # Getting started
+//
+//	s, err := sync.New(jc, oc, mapping.Standard().WithRole(25)) // no I/O; a draft mapping is an error
+//	plan, err := s.Plan(ctx)       // reads both sides, writes nothing
+//	fmt.Print(plan.Summary())      // counts per operation; plan.Diff(n) shows field changes
+//	b, err := plan.JSON()          // review it, store it, apply it later: sync.ParsePlan(b)
+//	rep, err := s.Apply(ctx, plan) // applies exactly that plan
+//	fmt.Print(rep.Summary())
+//	if err := rep.Err(); err != nil { ... } // ErrPartial: some records failed
+//
+//	err = s.RunEvery(ctx, sync.Daily("02:00", time.UTC), func(r *sync.Report, err error) { ... })
+//
+// # Plan
+//
+// Plan reads the Oomnitza People fields, validates the mapping against
+// them (a draft returns the *mapping.ValidationError), reads the Oomnitza
+// users once with only the fields the mapping and its keys need, and
+// streams the JumpCloud users in their wire form (every value as the API
+// sent it, false and null included). Each JumpCloud user gets exactly one
+// operation:
+//
+//   - create, or update with only the fields that differ (old -> new,
+//     compared with the mapping's Equal, so no type makes a perpetual
+//     difference);
+//   - unchanged;
+//   - skip, with its reason: filtered out, a required value missing, a
+//     sync key value shared by several users on either side, create_only
+//     or update_only;
+//   - disputed, never merged: the sync keys point to different Oomnitza
+//     users, or the matched Oomnitza user carries another JumpCloud id
+//     (a recycled email).
+//
+// Matching follows the ordered sync keys, emails trimmed and
+// case-folded. Values from the run itself ($sync.time) ride along with
+// other changes but never make a record differ on their own, so an
+// unchanged rerun writes nothing. The plan carries what Apply checks: the
+// mapping's fingerprint, the Oomnitza URL and the JumpCloud org (never a
+// credential).
+//
+// # Apply
+//
+// Apply refuses a plan made for another tenant or mapping
+// (ErrPlanMismatch). Before it changes a record it re-reads the current
+// values, in batches: still what the plan saw -> written (a PATCH with
+// only the differing fields); already what the plan would write ->
+// "already applied"; anything else -> "stale", left alone. A plan can
+// therefore be applied again, or resumed after a failure or a
+// cancellation, with no double write; OpRange applies a range of
+// operations for schedulers that work in chunks. Creates are safe under
+// lost responses (the client's safe create). Writes run on a bounded
+// pool (WithConcurrency) within the clients' rate limits; one failing
+// record never stops the others.
+//
+// # Deprovisioning
+//
+// Off by default. WithDeprovision(Deprovision{Action: Suspend(), MaxCount:
+// 10}) touches only Oomnitza users that carry a JumpCloud id that
+// JumpCloud no longer has, only after JumpCloud was read completely (the
+// users read equal its totalCount and the read ended without an error),
+// checks with JumpCloud that each id is really gone before writing, and
+// stops with ErrThresholdExceeded, writing nothing, above the threshold.
+//
+// # Users plus SaaS users
+//
+// With mode users_and_saas, the SaaS application (default "JumpCloud") is
+// found or created once, and every synced user is assigned to it with the
+// JumpCloud id as external id and its role (presets.RoleOf: the
+// administrator role, else "User") as SaaS role. Up-to-date SaaS users
+// cost no write.
+//
+// # Reports
+//
+// A Report counts the outcomes (Created, Updated, AlreadyApplied,
+// Unchanged, Skipped, Disputed, Stale, Deprovisioned, Failed, NotRun; the
+// JumpCloud users' outcomes add up to the users read), lists every
+// record's outcome with its changes and error, counts the API calls per
+// endpoint and encodes to JSON. Err is non-nil whenever anything failed,
+// was not run, or JumpCloud was not read completely.
 //
 // # Schema
 //
-// A mapping is validated against the Oomnitza People fields of the
-// instance it writes to. FetchSchema reads them (GET /api/v3/users/meta)
-// and SchemaFromFields turns field metadata into a *mapping.Schema that
-// keeps types, uniqueness, mandatory flags, editability and dropdown
-// values, so validation can refuse a target the server would ignore or
-// reject:
-//
-//	schema, err := sync.FetchSchema(ctx, oc.Users)
-//	if err := m.Validate(schema); err != nil { ... } // a draft: every problem listed
+// FetchSchema and SchemaFromFields turn Oomnitza field metadata into the
+// *mapping.Schema a mapping is validated against; Plan does this itself.
 package sync

@@ -63,8 +63,6 @@ type Op struct {
 	TargetID string `json:"oomnitza_id,omitempty"`
 	// Label names the record for people: its first sync key's value.
 	Label string `json:"label,omitempty"`
-	// Keys are the sync key values Apply uses to find a created record.
-	Keys map[string]string `json:"keys,omitempty"`
 	// Reason explains a skip, a dispute, a deprovision or an unchanged record.
 	Reason string `json:"reason,omitempty"`
 	// Changes are the fields written (create: every field, Old nil).

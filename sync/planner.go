@@ -377,12 +377,7 @@ func (pl *planner) add(rec map[string]any) error {
 		return nil
 	}
 	op.Kind = OpCreate
-	op.Keys = map[string]string{}
-	for i, key := range s.m.SyncKeys {
-		if keyVals[i] != "" {
-			op.Keys[key] = keyVals[i]
-		}
-	}
+	op.Changes = make([]Change, 0, len(pl.targets))
 	for _, f := range pl.targets {
 		if v := out[f]; v != nil {
 			op.Changes = append(op.Changes, Change{Field: f, New: v, Run: s.k.runFields[f]})

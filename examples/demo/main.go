@@ -174,7 +174,10 @@ func run(ctx context.Context, out io.Writer) error {
 	if err := runOomnitza(ctx, out, srv, jc); err != nil {
 		return fmt.Errorf("oomnitza part: %w", err)
 	}
-	say("\nNext to land here: sync (plan, apply, report, schedule).")
+	if err := runSync(ctx, out); err != nil {
+		return fmt.Errorf("sync part: %w", err)
+	}
+	say("\nNext to land here: the jcoom CLI, insights, devices -> assets, and many orgs on Temporal.")
 	return nil
 }
 
@@ -491,4 +494,145 @@ func runPresets(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server, 
 	return nil
 }
 
-// toRecord turns a JumpCloud user into the record a mapping reads.
+// runSync tells the sync's story on fresh fakes: a draft, a plan, apply,
+// a rerun with zero writes, changes with their diffs, a recycled email,
+// and the deprovision threshold.
+func runSync(ctx context.Context, out io.Writer) error {
+	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	const n = 300
+	now := time.Now()
+	jsrv := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 99), jumpcloudtest.WithLatency(time.Millisecond))
+	defer jsrv.Close()
+	osrv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithLatency(time.Millisecond))
+	defer osrv.Close()
+	jc, err := jsrv.Client()
+	if err != nil {
+		return err
+	}
+	oc, err := osrv.Client()
+	if err != nil {
+		return err
+	}
+	say("\n== Sync: JumpCloud (%d users) -> an empty Oomnitza ==", n)
+
+	// 16. A mapping without a role is a draft: nothing can run.
+	_, err = jcsync.New(jc, oc, mapping.Standard())
+	say("\n16. sync.New with mapping.Standard() and no role:\n    %v", err)
+
+	s, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25), jcsync.WithCredentialName("JumpCloud (demo)"))
+	if err != nil {
+		return err
+	}
+	plan, err := s.Plan(ctx)
+	if err != nil {
+		return err
+	}
+	say("\n17. The plan (nothing written yet; it encodes to JSON for review):")
+	say("%s", indent(plan.Summary()))
+	rep, err := s.Apply(ctx, plan)
+	if err != nil {
+		return err
+	}
+	say("18. Apply: %d created in %s, err=%v; Oomnitza holds %d", rep.Counts.Created, rep.Duration.Round(time.Millisecond), rep.Err(), osrv.Len())
+
+	osrv.ResetCalls()
+	rep, err = s.Run(ctx)
+	if err != nil {
+		return err
+	}
+	say("\n19. Run again: %d unchanged, %d Oomnitza writes", rep.Counts.Unchanged, writeCalls(osrv.Calls()))
+
+	// 20. Three people change in JumpCloud.
+	users := jsrv.Users()
+	for i, u := range users[:3] {
+		req := &jumpcloud.UserUpdateRequest{JobTitle: jumpcloud.Ptr("Director of " + u.Department)}
+		if i == 2 {
+			req.Lastname = jumpcloud.Ptr(u.Lastname + "-Smith")
+			req.Displayname = jumpcloud.Ptr(u.Firstname + " " + u.Lastname + "-Smith")
+		}
+		if _, err := jc.Users.Update(ctx, u.ID, req); err != nil {
+			return err
+		}
+	}
+	plan, err = s.Plan(ctx)
+	if err != nil {
+		return err
+	}
+	say("\n20. Three users changed in JumpCloud; the plan shows field-level diffs:\n%s", plan.Diff(5))
+	osrv.ResetCalls()
+	if rep, err = s.Apply(ctx, plan); err != nil {
+		return err
+	}
+	say("    applied: %d updated, %d PATCHes carrying only those fields", rep.Counts.Updated, osrv.Calls()["PATCH /api/v3/users/{ident}"])
+	rep, err = s.Apply(ctx, plan)
+	if err != nil {
+		return err
+	}
+	say("    the same plan applied again: %d already applied, %d written", rep.Counts.AlreadyApplied, rep.Writes())
+
+	// 21. A recycled email: the person left, the address went to someone new.
+	left := users[10]
+	if _, err := jc.Users.Delete(ctx, left.ID, &jumpcloud.DeleteOptions{CascadeManager: true}); err != nil {
+		return err
+	}
+	newcomer, err := jc.Users.Create(ctx, &jumpcloud.UserCreateRequest{Username: "newcomer", Email: left.Email, Firstname: "New", Lastname: "Comer"})
+	if err != nil {
+		return err
+	}
+	plan, err = s.Plan(ctx)
+	if err != nil {
+		return err
+	}
+	for _, op := range plan.Ops {
+		if op.SourceID == newcomer.ID {
+			say("\n21. %s was given %s, the address of a JumpCloud user who left: %s\n    %s", newcomer.Username, left.Email, op.Kind, op.Reason)
+		}
+	}
+
+	// 22. Deprovisioning, off by default, stops above its threshold.
+	gone := 0
+	for _, u := range users[20:] {
+		if gone == 30 {
+			break
+		}
+		if _, err := jc.Users.Delete(ctx, u.ID, &jumpcloud.DeleteOptions{CascadeManager: true}); err == nil {
+			gone++
+		}
+	}
+	guarded, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25),
+		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxCount: 10}))
+	if err != nil {
+		return err
+	}
+	osrv.ResetCalls()
+	_, err = guarded.Run(ctx)
+	say("\n22. %d more users left JumpCloud; a sync that may suspend at most 10:\n    ErrThresholdExceeded=%v, Oomnitza writes: %d\n    %v",
+		gone, errors.Is(err, jcsync.ErrThresholdExceeded), writeCalls(osrv.Calls()), err)
+	allowed, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25),
+		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxPercent: 15}))
+	if err != nil {
+		return err
+	}
+	rep, err = allowed.Run(ctx)
+	if err != nil {
+		return err
+	}
+	say("    with at most 15%%: %d suspended, %d disputed left alone, %d unchanged; err=%v", rep.Counts.Deprovisioned, rep.Counts.Disputed, rep.Counts.Unchanged, rep.Err())
+	say("\n23. The final report:\n%s", indent(rep.Summary()))
+	say("    (the demo's sync ran in %s)", time.Since(now).Round(time.Millisecond))
+	return nil
+}
+
+func writeCalls(calls map[string]int) int {
+	n := 0
+	for k, v := range calls {
+		if !strings.HasPrefix(k, "GET ") {
+			n += v
+		}
+	}
+	return n
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}

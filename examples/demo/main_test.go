@@ -28,7 +28,10 @@ func TestDemoRuns(t *testing.T) {
 		"jumpcloud.create_user dryrun: would send POST /api/systemusers", "wrote back jump_cloud_user_id: <nil> -> ",
 		"jumpcloud.create_user noop", "jumpcloud.unlock_user applied", "jumpcloud.unlock_user noop", "jumpcloud.expire_password noop",
 		`role="User"`, "wrote back saas:JumpCloud:role: <nil> -> User", "already recorded in Oomnitza",
-		"ErrIdentityMismatch=true", "jumpcloud.delete_user applied", "run 2: applied 0, noop 76, failed 0"} {
+		"ErrIdentityMismatch=true", "jumpcloud.delete_user applied", "run 2: applied 0, noop 76, failed 0",
+		"is a draft: 1 problem(s)", "create          300", "18. Apply: 300 created", "19. Run again: 300 unchanged, 0 Oomnitza writes",
+		`position: "`, "3 updated, 3 PATCHes", "3 already applied, 0 written", ": disputed", "a recycled email",
+		"ErrThresholdExceeded=true, Oomnitza writes: 0", "suspended, 1 disputed left alone"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
