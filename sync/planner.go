@@ -366,7 +366,7 @@ func (pl *planner) add(rec map[string]any) error {
 	}
 	if matched < 0 && pl.t.byID != nil {
 		if ti, found := pl.t.byID[id]; found && ti != duplicate {
-			matched, matchedBy = ti, s.k.idField
+			matched = ti
 		}
 	}
 	if matched >= 0 {

@@ -189,6 +189,7 @@ func TestNoPerpetualDifferenceForAnyType(t *testing.T) {
 	assert.Equal(t, 150, plan.Count(jcsync.OpUnchanged), plan.Diff(5))
 	rep, err = s.Apply(t.Context(), plan)
 	require.NoError(t, err)
+	assert.Equal(t, 150, rep.Counts.Unchanged)
 	assert.Zero(t, writes(w.osrv.Calls()))
 }
 
