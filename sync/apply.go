@@ -352,19 +352,8 @@ func (a *applier) reread(ctx context.Context, ids []string, creates map[string][
 	return cur, nil
 }
 
-func (a *applier) rereadFields() []string {
-	s := a.s
-	fields := append(slices.Clone(a.cm.Targets()), s.m.SyncKeys...)
-	fields = append(fields, s.k.targetKey)
-	if s.k.idField != "" {
-		fields = append(fields, s.k.idField)
-	}
-	if d := s.set.deprovision; d != nil && d.Action.field != "" {
-		fields = append(fields, d.Action.field)
-	}
-	slices.Sort(fields)
-	return slices.Compact(fields)
-}
+// rereadFields are the fields the plan read: what Apply compares.
+func (a *applier) rereadFields() []string { return a.s.neededFields(a.cm) }
 
 // one applies one operation.
 func (a *applier) one(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
