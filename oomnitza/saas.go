@@ -419,3 +419,44 @@ func (s *SaaSUsersService) set(ctx context.Context, action string, ids []string)
 	}
 	return nil
 }
+
+// GetByName returns the SaaS application with exactly this name. None is
+// a *MatchError matching ErrNotFound; several, ErrMultipleMatches.
+func (s *SaaSService) GetByName(ctx context.Context, name string) (*SaaS, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, errors.New("oomnitza: look up SaaS by name: name is empty")
+	}
+	apps, err := s.List(ctx, &ListOptions{Filter: Eq("saas_name", name)})
+	if err != nil {
+		return nil, err
+	}
+	var found []*SaaS
+	for _, a := range apps {
+		if a.SaaSName == name {
+			found = append(found, a)
+		}
+	}
+	if len(found) != 1 {
+		return nil, &MatchError{API: "oomnitza", What: "SaaS", Field: "saas_name", Value: name, Count: len(found)}
+	}
+	return found[0], nil
+}
+
+// Ensure returns the SaaS application with this name, creating it when
+// there is none. A create that fails (a lost reply, or the name taken
+// meanwhile) is followed by another look-up, so no second application
+// with the name is made.
+func (s *SaaSService) Ensure(ctx context.Context, name string) (app *SaaS, created bool, err error) {
+	app, err = s.GetByName(ctx, name)
+	if !errors.Is(err, ErrNotFound) {
+		return app, false, err
+	}
+	app, createErr := s.Create(ctx, &SaaS{SaaSName: name})
+	if createErr == nil {
+		return app, true, nil
+	}
+	if app, err = s.GetByName(ctx, name); err != nil {
+		return nil, false, fmt.Errorf("oomnitza: create SaaS %q: %w", name, createErr)
+	}
+	return app, false, nil
+}

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/jcoom/jcoom/oomnitza"
+	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
 )
 
 func TestSaaSTypesAreConsistent(t *testing.T) {
@@ -61,4 +63,26 @@ func TestSaaSUsersArePaged(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, page.Users, 30)
 	assert.Equal(t, 230, page.Total)
+}
+
+func TestSaaSEnsureFindsOrCreatesOnce(t *testing.T) {
+	srv := oomnitzatest.NewServer()
+	defer srv.Close()
+	oc, err := srv.Client(oomnitza.WithBackoff(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+	_, err = oc.SaaS.GetByName(t.Context(), "JumpCloud")
+	require.ErrorIs(t, err, oomnitza.ErrNotFound)
+	// The create's reply is lost: the look-up after it finds the app.
+	require.NoError(t, srv.Inject("POST /api/v3/saas", oomnitzatest.FaultCommitThenDrop))
+	app, _, err := oc.SaaS.Ensure(t.Context(), "JumpCloud")
+	require.NoError(t, err)
+	again, created, err := oc.SaaS.Ensure(t.Context(), "JumpCloud")
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, app.SaaSID, again.SaaSID)
+	apps, err := oc.SaaS.List(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Len(t, apps, 1, "one application with the name")
+	_, err = oc.SaaS.GetByName(t.Context(), " ")
+	assert.Error(t, err)
 }

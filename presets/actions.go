@@ -82,21 +82,19 @@ func checkID(field, id string) error {
 
 // start validates the id, renders the preset's request and makes the
 // result; the error is an input error (nothing sent).
-func start(name, id string, c *runConfig) (*Result, *preset, error) {
+func start(name, id string, c *runConfig) (*Result, error) {
 	p := lookup(name)
 	res := &Result{Preset: name, UserID: id}
 	if err := checkID(c.idField, id); err != nil {
 		res.UserID = ""
-		_, err = res.fail(err)
-		return res, p, err
+		return res.fail(err)
 	}
 	path, err := p.request.RenderPath(map[string]string{DefaultIDField: id})
 	if err != nil {
-		_, err = res.fail(err)
-		return res, p, err
+		return res.fail(err)
 	}
 	res.Request = &Request{Method: p.request.Method, Path: path}
-	return res, p, nil
+	return res, nil
 }
 
 func dryRun(res *Result) (*Result, error) {
@@ -142,7 +140,7 @@ type flagStep struct {
 }
 
 func flagAction(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig, st flagStep) (*Result, error) {
-	res, _, err := start(st.name, id, c)
+	res, err := start(st.name, id, c)
 	if err != nil {
 		return res, err
 	}
@@ -190,7 +188,7 @@ func DeleteUser(ctx context.Context, jc *jumpcloud.Client, id string, opts ...Op
 }
 
 func deleteUser(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig) (*Result, error) {
-	res, _, err := start(NameDeleteUser, id, c)
+	res, err := start(NameDeleteUser, id, c)
 	if err != nil {
 		return res, err
 	}
@@ -226,7 +224,7 @@ func UserRole(ctx context.Context, jc *jumpcloud.Client, id string, opts ...Opti
 }
 
 func userRole(ctx context.Context, jc *jumpcloud.Client, id string, c *runConfig) (*Result, error) {
-	res, _, err := start(NameUserRole, id, c)
+	res, err := start(NameUserRole, id, c)
 	if err != nil {
 		return res, err
 	}

@@ -65,8 +65,6 @@ func (p *Preset) ChecksIdentity() bool { return p.destructive }
 // String renders the preset as its name.
 func (p *Preset) String() string { return p.name }
 
-type preset = Preset
-
 var idInput = []Input{{Name: DefaultIDField, Field: DefaultIDField, Required: true}}
 
 func registry() []*Preset {

@@ -396,41 +396,11 @@ func (r *Runner) saasApp(ctx context.Context) (int, error) {
 	if r.saasID != 0 {
 		return r.saasID, nil
 	}
-	find := func() (int, error) {
-		apps, err := r.oc.SaaS.List(ctx, &oomnitza.ListOptions{Filter: oomnitza.Eq("saas_name", r.saasName)})
-		if err != nil {
-			return 0, fmt.Errorf("finding SaaS %q: %w", r.saasName, err)
-		}
-		var ids []int
-		for _, a := range apps {
-			if a.SaaSName == r.saasName {
-				ids = append(ids, a.SaaSID)
-			}
-		}
-		if len(ids) > 1 {
-			return 0, fmt.Errorf("finding SaaS %q: %d applications have that name (%v); name one with WithSaaSName", r.saasName, len(ids), ids)
-		}
-		if len(ids) == 1 {
-			return ids[0], nil
-		}
-		return 0, nil
-	}
-	id, err := find()
+	app, _, err := r.oc.SaaS.Ensure(ctx, r.saasName)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("finding or creating SaaS %q: %w", r.saasName, err)
 	}
-	if id == 0 {
-		app, createErr := r.oc.SaaS.Create(ctx, &oomnitza.SaaS{SaaSName: r.saasName})
-		if createErr == nil {
-			id = app.SaaSID
-		} else {
-			// A lost reply or a name taken meanwhile: look again before
-			// giving up, so no second application is made.
-			if id, err = find(); err != nil || id == 0 {
-				return 0, fmt.Errorf("creating SaaS %q: %w", r.saasName, createErr)
-			}
-		}
-	}
+	id := app.SaaSID
 	r.saasID = id
 	return id, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	gosync "sync"
 	"sync/atomic"
@@ -76,11 +77,14 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 	}
 	start := time.Now()
 	before := s.k.calls.snapshot()
-	pc, err := s.prepareApply(ctx, p.SyncTime)
+	pc, err := s.prepare(ctx, p.SyncTime, true)
 	if err != nil {
 		return nil, err
 	}
-	a := &applier{s: s, p: p, cm: pc.cm, rep: s.newReport(p, start), total: as.to - as.from}
+	a := &applier{s: s, p: p, cm: pc.cm, rep: s.newReport(p, start), total: as.to - as.from, targets: map[string]bool{}}
+	for _, f := range pc.cm.Targets() {
+		a.targets[f] = true
+	}
 	a.rep.Records = make([]RecordOutcome, as.to-as.from)
 	if err := a.saasSetup(ctx, as); err != nil {
 		return nil, err
@@ -130,28 +134,6 @@ func (s *Syncer) check(p *Plan) error {
 	return nil
 }
 
-// prepareApply compiles the mapping for comparing values; Apply never
-// maps a record, so lookups are not read.
-func (s *Syncer) prepareApply(ctx context.Context, now time.Time) (*prepared, error) {
-	fields, err := s.k.target.fields(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sync: reading the Oomnitza fields: %w", err)
-	}
-	schema := SchemaFromFields(fields)
-	if err := s.m.Validate(schema); err != nil {
-		return nil, err
-	}
-	opts := []mapping.CompileOption{mapping.WithRun(mapping.RunInfo{Time: now, Credential: s.set.credential})}
-	for _, name := range lookupNames(s.m) {
-		opts = append(opts, mapping.WithLookup(name, func(string) (any, bool) { return nil, false }))
-	}
-	cm, err := s.m.Compile(schema, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &prepared{schema: schema, cm: cm, now: now}, nil
-}
-
 func lookupNames(m *mapping.Mapping) []string {
 	var out []string
 	for _, f := range m.Fields {
@@ -192,6 +174,8 @@ type applier struct {
 	p   *Plan
 	cm  *mapping.Compiled
 	rep *Report
+	// targets are the fields the mapping writes.
+	targets map[string]bool
 
 	saasMu      gosync.Mutex
 	saasID      int
@@ -301,7 +285,7 @@ func (a *applier) reread(ctx context.Context, ids []string, creates map[string][
 	for lo := 0; lo < len(ids); lo += rereadBatch {
 		jobs = append(jobs, job{s.k.targetKey, ids[lo:min(lo+rereadBatch, len(ids))]})
 	}
-	for _, key := range sortedKeys(creates) {
+	for _, key := range slices.Sorted(maps.Keys(creates)) {
 		cur.byKey[key] = map[string]oomnitza.Record{}
 		vals := creates[key]
 		for lo := 0; lo < len(vals); lo += rereadBatch {
@@ -444,7 +428,7 @@ func (a *applier) equal(field string, x, y any) bool {
 	}
 	// Fields the mapping does not write (a deprovision field): compare as
 	// text.
-	return !slices.Contains(a.cm.Targets(), field) && fmt.Sprint(x) == fmt.Sprint(y)
+	return !a.targets[field] && fmt.Sprint(x) == fmt.Sprint(y)
 }
 
 func (a *applier) update(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {

@@ -5,7 +5,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
-	"sort"
+	"strings"
 	gosync "sync"
 
 	"github.com/jcoom/jcoom/jumpcloud"
@@ -106,33 +106,11 @@ func usersKind(jc *jumpcloud.Client, oc *oomnitza.Client, m *mapping.Mapping) *k
 		k.createOnly["role"] = true
 	}
 	for _, key := range m.SyncKeys {
-		if key == "email" || key == "username" || containsFold(key, "email") {
+		if key == "username" || strings.Contains(strings.ToLower(key), "email") {
 			k.fold[key] = true
 		}
 	}
 	return k
-}
-
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if equalFoldASCII(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i]|0x20, b[i]|0x20
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // jumpcloudUsers is the source of the users kind.
@@ -179,16 +157,7 @@ func (j *jumpcloudUsers) lookups(ctx context.Context, m *mapping.Mapping, concur
 	})}, nil
 }
 
-func usesLookup(m *mapping.Mapping, name string) bool {
-	for _, f := range m.Fields {
-		for _, t := range f.Transform {
-			if t.Name == "lookup" && (t.Args["name"] == name || t.Args["value"] == name) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func usesLookup(m *mapping.Mapping, name string) bool { return slices.Contains(lookupNames(m), name) }
 
 func pages(items, limit int) int { return max(1, (items+limit-1)/limit) }
 
@@ -238,14 +207,4 @@ func (o *oomnitzaUsers) update(ctx context.Context, id string, rec oomnitza.Reco
 func (o *oomnitzaUsers) remove(ctx context.Context, id string) error {
 	o.calls.add("DELETE /api/v3/users/{id}", 1)
 	return o.oc.Users.Delete(ctx, id)
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -21,16 +21,17 @@ import (
 // ErrThresholdExceeded.
 func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 	now := s.set.now().UTC()
-	pc, err := s.prepare(ctx, now)
+	pc, err := s.prepare(ctx, now, false)
 	if err != nil {
 		return nil, err
 	}
 	return s.plan(ctx, pc)
 }
 
-// prepare reads the Oomnitza schema, validates the mapping against it,
-// registers the lookups the mapping uses and compiles it for a run at now.
-func (s *Syncer) prepare(ctx context.Context, now time.Time) (*prepared, error) {
+// prepare reads the Oomnitza schema, validates the mapping against it and
+// compiles it for a run at now. A plan reads what the mapping's lookups
+// need; an apply never maps a record, so its lookups are stubs.
+func (s *Syncer) prepare(ctx context.Context, now time.Time, forApply bool) (*prepared, error) {
 	fields, err := s.k.target.fields(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sync: reading the Oomnitza fields: %w", err)
@@ -39,8 +40,12 @@ func (s *Syncer) prepare(ctx context.Context, now time.Time) (*prepared, error) 
 	if err := s.m.Validate(schema); err != nil {
 		return nil, err
 	}
-	opts, err := s.k.source.lookups(ctx, s.m, s.set.concurrency)
-	if err != nil {
+	var opts []mapping.CompileOption
+	if forApply {
+		for _, name := range lookupNames(s.m) {
+			opts = append(opts, mapping.WithLookup(name, func(string) (any, bool) { return nil, false }))
+		}
+	} else if opts, err = s.k.source.lookups(ctx, s.m, s.set.concurrency); err != nil {
 		return nil, fmt.Errorf("sync: reading what the mapping's lookups need: %w", err)
 	}
 	opts = append(opts, mapping.WithRun(mapping.RunInfo{Time: now, Credential: s.set.credential}))
@@ -191,23 +196,14 @@ func (s *Syncer) readSaaS(ctx context.Context) (*saasState, error) {
 // there is none.
 func findSaaS(ctx context.Context, oc *oomnitza.Client, name string, calls *callCounter) (int, error) {
 	calls.add("GET /api/v3/saas", 1)
-	apps, err := oc.SaaS.List(ctx, &oomnitza.ListOptions{Filter: oomnitza.Eq("saas_name", name)})
-	if err != nil {
+	app, err := oc.SaaS.GetByName(ctx, name)
+	switch {
+	case errors.Is(err, oomnitza.ErrNotFound):
+		return 0, nil
+	case err != nil:
 		return 0, fmt.Errorf("sync: finding SaaS %q: %w", name, err)
 	}
-	var ids []int
-	for _, a := range apps {
-		if a.SaaSName == name {
-			ids = append(ids, a.SaaSID)
-		}
-	}
-	switch len(ids) {
-	case 0:
-		return 0, nil
-	case 1:
-		return ids[0], nil
-	}
-	return 0, fmt.Errorf("sync: %d SaaS applications are named %q (%v); choose one with WithSaaSName", len(ids), name, ids)
+	return app.SaaSID, nil
 }
 
 // planner holds the state of one plan being built.

@@ -20,23 +20,15 @@ func (a *applier) saasSetup(ctx context.Context, as applySettings) error {
 	}
 	s := a.s
 	name := a.p.SaaSName
-	id, err := findSaaS(ctx, s.oc, name, s.k.calls)
+	s.k.calls.add("GET /api/v3/saas", 1)
+	app, created, err := s.oc.SaaS.Ensure(ctx, name)
 	if err != nil {
-		return err
+		return fmt.Errorf("sync: finding or creating SaaS %q: %w", name, err)
 	}
-	if id == 0 {
+	if created {
 		s.k.calls.add("POST /api/v3/saas", 1)
-		app, createErr := s.oc.SaaS.Create(ctx, &oomnitza.SaaS{SaaSName: name})
-		if createErr != nil {
-			// A lost reply or a name taken meanwhile: look again, so that
-			// no second application is made.
-			if id, err = findSaaS(ctx, s.oc, name, s.k.calls); err != nil || id == 0 {
-				return fmt.Errorf("sync: creating SaaS %q: %w", name, createErr)
-			}
-		} else {
-			id = app.SaaSID
-		}
 	}
+	id := app.SaaSID
 	a.saasID = id
 	a.saasUsers = map[string]saasUser{}
 	s.k.calls.add("GET /api/v3/saas/{id}/users", 1)
