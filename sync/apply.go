@@ -483,12 +483,27 @@ func (a *applier) drift(rec oomnitza.Record, changes []Change) string {
 	return "some fields already changed, others not"
 }
 
+// plannedDeprovision says what the deprovision op shows, in the form of
+// DeprovisionAction.effect.
+func plannedDeprovision(op *Op) string {
+	if len(op.Changes) == 0 {
+		return Delete().effect()
+	}
+	return SetField(op.Changes[0].Field, op.Changes[0].New).effect()
+}
+
 func (a *applier) deprovision(ctx context.Context, op *Op, out *RecordOutcome, cur *current) {
 	s := a.s
 	rec, ok := cur.byID[op.TargetID]
 	d := s.set.deprovision
 	if d == nil {
 		out.Outcome, out.Reason = Stale, "deprovisioning is not enabled on this sync; left alone"
+		return
+	}
+	// Only what the plan showed: a plan that shows a field set is never
+	// applied as a delete, nor a planned delete as a field set.
+	if shown, doing := plannedDeprovision(op), d.Action.effect(); shown != doing {
+		out.Outcome, out.Reason = Stale, fmt.Sprintf("the plan shows %q, this sync would %q; left alone", shown, doing)
 		return
 	}
 	if !ok {

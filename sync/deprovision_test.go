@@ -59,6 +59,21 @@ func TestDeprovision(t *testing.T) {
 	require.ErrorIs(t, err, jcsync.ErrThresholdExceeded, "a blocked plan is refused")
 	assert.Zero(t, writes(w.osrv.Calls()))
 
+	// A plan that shows a suspend is never applied as a delete, nor by a
+	// sync that deprovisions nothing.
+	suspendPlan, err := w.syncer(t, standard(), jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxCount: 5})).Plan(t.Context())
+	require.NoError(t, err)
+	for _, other := range []*jcsync.Syncer{
+		w.syncer(t, standard(), jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Delete(), MaxCount: 5})),
+		w.syncer(t, standard(), jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.SetField("suspended", false), MaxCount: 5})),
+		w.syncer(t, standard()),
+	} {
+		rep, err := other.Apply(t.Context(), suspendPlan)
+		require.NoError(t, err)
+		assert.Equal(t, 5, rep.Counts.Stale, rep.Summary())
+		assert.Zero(t, writes(w.osrv.Calls()))
+	}
+
 	// Within the threshold: exactly the five, suspended.
 	ok := w.syncer(t, standard(), jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxPercent: 10}))
 	rep, err = ok.Run(t.Context())

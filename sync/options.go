@@ -119,6 +119,14 @@ func SetField(name string, value any) DeprovisionAction {
 	return DeprovisionAction{kind: "set_field", field: name, value: value}
 }
 
+// effect says what the action does to a record: "delete", or "set F = V".
+func (a DeprovisionAction) effect() string {
+	if a.field == "" {
+		return "delete"
+	}
+	return fmt.Sprintf("set %s = %v", a.field, a.value)
+}
+
 // String names the action.
 func (a DeprovisionAction) String() string {
 	switch a.kind {
