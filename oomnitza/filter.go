@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 var fieldNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -64,6 +65,13 @@ func And(fs ...Filter) Filter { return Filter{&node{op: "and", kids: fs}} }
 // Or matches records that match any filter.
 func Or(fs ...Filter) Filter { return Filter{&node{op: "or", kids: fs}} }
 
+// Raw is an expression in the filter language written by a person, such
+// as an operator's --where flag, sent as it is: the instance parses it.
+// Prefer the typed constructors in code: Raw quotes nothing. It is
+// refused (by Expr, before anything is sent) when it is empty, longer
+// than 4096 bytes or holds control characters.
+func Raw(expr string) Filter { return Filter{&node{op: "raw", values: []any{expr}}} }
+
 // IsZero reports whether f is the zero Filter (no condition).
 func (f Filter) IsZero() bool { return f.n == nil }
 
@@ -109,6 +117,25 @@ func (f Filter) render(b *strings.Builder, top bool) error {
 				return err
 			}
 		}
+		if !top {
+			b.WriteByte(')')
+		}
+		return nil
+	}
+	if n.op == "raw" {
+		expr := strings.TrimSpace(n.values[0].(string))
+		switch {
+		case expr == "":
+			return errors.New("oomnitza: filter: Raw: the expression is empty")
+		case len(expr) > 4096:
+			return fmt.Errorf("oomnitza: filter: Raw: the expression is %d bytes, at most 4096", len(expr))
+		case strings.ContainsFunc(expr, unicode.IsControl):
+			return fmt.Errorf("oomnitza: filter: Raw: %q holds control characters", expr)
+		}
+		if !top {
+			b.WriteByte('(')
+		}
+		b.WriteString(expr)
 		if !top {
 			b.WriteByte(')')
 		}

@@ -35,6 +35,8 @@ func TestFilterRendering(t *testing.T) {
 		{oomnitza.And(oomnitza.Eq("a", 1), oomnitza.Or(oomnitza.Eq("b", 2), oomnitza.Eq("c", "x or y"))), `a eq 1 and (b eq 2 or c eq "x or y")`},
 		{oomnitza.Or(oomnitza.And(oomnitza.Eq("a", 1), oomnitza.Eq("b", 2)), oomnitza.IsNull("c")), `(a eq 1 and b eq 2) or c is null`},
 		{oomnitza.Eq("n", json.Number("12")), `n eq 12`},
+		{oomnitza.Raw(` department eq "IT" `), `department eq "IT"`},
+		{oomnitza.And(oomnitza.Raw(`a eq 1 or b eq 2`), oomnitza.IsNull("c")), `(a eq 1 or b eq 2) and c is null`},
 	}
 	for _, tc := range cases {
 		got, err := tc.f.Expr()
@@ -57,6 +59,9 @@ func TestFilterErrors(t *testing.T) {
 		{oomnitza.In("role"), `In("role") needs at least one value`},
 		{oomnitza.And(), "And() needs at least one filter"},
 		{oomnitza.Or(oomnitza.Eq("a", 1), oomnitza.Filter{}), "empty filter inside And/Or"},
+		{oomnitza.Raw("  "), "Raw: the expression is empty"},
+		{oomnitza.Raw("a eq 1\x00 or 1"), "holds control characters"},
+		{oomnitza.Raw(strings.Repeat("a", 4097)), "at most 4096"},
 	}
 	for _, tc := range cases {
 		_, err := tc.f.Expr()
