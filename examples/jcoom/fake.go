@@ -1,0 +1,73 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
+	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
+)
+
+func (a *app) fakeCmd() *cobra.Command {
+	var users int
+	var seed uint64
+	var latency time.Duration
+	cmd := &cobra.Command{
+		Use:   "fake",
+		Short: "Start fake JumpCloud and Oomnitza APIs on loopback, to try every command",
+		Long: `fake starts both fakes of the jcoom SDK on loopback: JumpCloud with generated
+users, and an empty Oomnitza instance with a "JumpCloud User Id" field. It
+prints the environment to export in another shell, with fresh credentials
+for this run, and serves until interrupted.`,
+		Example: "  jcoom fake --users 500\n  # in another shell, after the exports it prints:\n  jcoom plan --role 25",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if users < 0 || users > 1_000_000 {
+				return usageError("--users %d: want 0 to 1000000", users)
+			}
+			key, token := randomSecret("jc"), randomSecret("oz")
+			js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(users, seed), jumpcloudtest.WithAPIKey(key), jumpcloudtest.WithLatency(latency))
+			defer js.Close()
+			os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithToken(token), oomnitzatest.WithLatency(latency))
+			defer os.Close()
+			a.printf("# jcoom fake: JumpCloud with %d users at %s, Oomnitza at %s\n", users, js.URL, os.URL)
+			a.printf("# Export these in another shell (credentials for this run only):\n")
+			a.printf("export %s=%s\nexport %s=%s\nexport %s=%s\nexport %s=%s\n",
+				envJumpCloudBase, js.URL, envJumpCloudKey, key, envOomnitzaURL, os.URL, envOomnitzaToken, token)
+			a.printf("# Then try: jcoom mapping suggest; jcoom plan --role 25 --out plan.json; jcoom apply --role 25 plan.json\n")
+			a.printf("# Oomnitza roles: ")
+			roles := oomnitzatest.DefaultRoles()
+			for _, id := range slices.Sorted(maps.Keys(roles)) {
+				a.printf("%d=%s ", id, roles[id])
+			}
+			a.printf("\n# Serving until interrupted (Ctrl-C).\n")
+			<-cmd.Context().Done()
+			fmt.Fprintf(a.err, "jcoom fake: stopped after %d JumpCloud and %d Oomnitza requests\n", total(js.Calls()), total(os.Calls()))
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&users, "users", 200, "JumpCloud users to generate")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the generated users")
+	cmd.Flags().DurationVar(&latency, "latency", 0, "added latency per request, e.g. 20ms")
+	return cmd
+}
+
+func randomSecret(prefix string) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return prefix + "-fake-" + hex.EncodeToString(b)
+}
+
+func total(calls map[string]int) int {
+	n := 0
+	for _, c := range calls {
+		n += c
+	}
+	return n
+}
