@@ -99,6 +99,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	before := s.k.calls.snapshot()
+	start, wall := s.set.now(), time.Now()
 	p, err := s.Plan(ctx)
 	if err != nil {
 		if p != nil && errors.Is(err, ErrThresholdExceeded) {
@@ -108,7 +109,9 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	}
 	rep, err := s.apply(ctx, p, applySettings{from: 0, to: len(p.Ops)})
 	if rep != nil {
+		// The run's report covers the plan too.
 		rep.Calls = diffCalls(s.k.calls.snapshot(), before)
+		rep.StartedAt, rep.Duration = start.UTC(), time.Since(wall)
 	}
 	return rep, err
 }

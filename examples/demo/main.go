@@ -1,14 +1,22 @@
-// Command demo runs the jcoom SDK end to end against in-memory fakes: no
-// credentials and no network beyond loopback. It grows with every part of
-// the SDK; today it shows the JumpCloud client against jumpcloudtest and
-// the Oomnitza client against oomnitzatest.
+// Command demo runs the whole jcoom SDK end to end against its in-memory
+// fakes: no credentials and no network beyond loopback, a few seconds.
 //
-//	go run ./examples/demo
+// It tells the story first: a draft mapping refused, the plan, apply, a
+// rerun with zero writes, changed users and their field diffs, a recycled
+// email disputed, the deprovision threshold stopping a run, the five
+// presets on one person with write-back, and the final report. Then it
+// shows the clients and the mapping under the hood.
+//
+//	go run ./examples/demo                 # 1,000 generated users
+//	go run ./examples/demo -users 200      # a smaller tenant
+//	go run ./examples/demo -json           # the story's figures as JSON
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -22,20 +30,58 @@ import (
 	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
-	"github.com/jcoom/jcoom/presets"
 	jcsync "github.com/jcoom/jcoom/sync"
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	users := flag.Int("users", 1000, "JumpCloud users the fakes generate (at least 50)")
+	asJSON := flag.Bool("json", false, "print the story's figures as JSON instead of the text")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, config{users: *users, json: *asJSON}); err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out io.Writer) error {
+// config is the demo's flags.
+type config struct {
+	users int
+	json  bool
+}
+
+func run(ctx context.Context, out io.Writer, cfg config) error {
+	if cfg.users < 50 || cfg.users > 100_000 {
+		return fmt.Errorf("-users %d: want 50 to 100000", cfg.users)
+	}
+	text := out
+	if cfg.json {
+		text = io.Discard
+	}
+	doc, err := runStory(ctx, text, cfg.users)
+	if err != nil {
+		return fmt.Errorf("the story: %w", err)
+	}
+	if err := underTheHood(ctx, text, cfg.users); err != nil {
+		return err
+	}
+	fmt.Fprintln(text, "\nNext to land here: insights, devices -> assets, and many orgs on Temporal. Try the CLI: go run ./examples/jcoom fake")
+	if cfg.json {
+		b, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out, "%s\n", b)
+		return err
+	}
+	return nil
+}
+
+// underTheHood shows the clients and the mapping one feature at a time:
+// streaming, filters, lost responses, workflow actions, roles, bad input,
+// rate limits, field metadata, Smart Mapping, drafts, unique fields, SaaS.
+func underTheHood(ctx context.Context, out io.Writer, n int) error {
 	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
-	users := jumpcloudtest.GenerateUsers(1000, 2026)
+	users := jumpcloudtest.GenerateUsers(n, 2026)
 	srv := jumpcloudtest.NewServer(
 		jumpcloudtest.WithUsers(users...),
 		jumpcloudtest.WithAdmins(
@@ -51,7 +97,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	say("== jcoom demo: fake JumpCloud at %s with %d users ==", srv.URL, srv.Len())
+	say("\n== Under the hood: fake JumpCloud at %s with %d users ==", srv.URL, srv.Len())
 
 	// 1. Stream every user, pages fetched 4 at a time, in _id order.
 	start := time.Now()
@@ -69,7 +115,7 @@ func run(ctx context.Context, out io.Writer) error {
 			expired++
 		}
 	}
-	say("\n1. Users.All (concurrency 4) read %d users in %s despite injected 502/503/resets",
+	say("\n10. Users.All (concurrency 4) read %d users in %s despite injected 502/503/resets",
 		states[jumpcloud.StateActivated]+states[jumpcloud.StateStaged]+states[jumpcloud.StateSuspended], time.Since(start).Round(time.Millisecond))
 	for _, st := range []jumpcloud.State{jumpcloud.StateActivated, jumpcloud.StateStaged, jumpcloud.StateSuspended} {
 		say("   %-9s %4d", st, states[st])
@@ -82,7 +128,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	say("\n2. Filter department=Security, state=ACTIVATED: %d match; first %d:", page.TotalCount, len(page.Users))
+	say("\n11. Filter department=Security, state=ACTIVATED: %d match; first %d:", page.TotalCount, len(page.Users))
 	for _, u := range page.Users {
 		say("   %-28s %s", u.Username, u.JobTitle)
 	}
@@ -97,7 +143,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
-	say("\n3. Create with a lost response: user %s (%s), users %d -> %d (exactly one more)", ada.Username, ada.ID, before, srv.Len())
+	say("\n12. Create with a lost response: user %s (%s), users %d -> %d (exactly one more)", ada.Username, ada.ID, before, srv.Len())
 
 	// 4. The user workflow actions.
 	if err := jc.Users.Activate(ctx, ada.ID, jumpcloud.SendEmail(false)); err != nil {
@@ -107,7 +153,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	say("\n4. Activate + Update: state %s, job title %q", ada.State, ada.JobTitle)
+	say("\n13. Activate + Update: state %s, job title %q", ada.State, ada.JobTitle)
 	srv.LockUser(ada.ID)
 	if err := jc.Users.Unlock(ctx, ada.ID); err != nil {
 		return err
@@ -130,7 +176,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if boss.Admin != nil {
 		role = boss.Admin.RoleName
 	}
-	say("\n5. %s is also a console administrator: role %q", boss.Email, role)
+	say("\n14. %s is also a console administrator: role %q", boss.Email, role)
 	for a, err := range jc.Admins.All(ctx, nil) {
 		if err != nil {
 			return err
@@ -149,11 +195,11 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	_, err = jc.Users.Get(ctx, ada.ID)
-	say("\n6. Deleted %s; Get now fails with ErrNotFound: %v", gone.Username, errors.Is(err, jumpcloud.ErrNotFound))
+	say("\n15. Deleted %s; Get now fails with ErrNotFound: %v", gone.Username, errors.Is(err, jumpcloud.ErrNotFound))
 
 	// 7. Bad input is refused before anything is sent.
 	_, err = jc.Users.Get(ctx, "not-an-id")
-	say("\n7. Bad input, nothing sent:\n   %v", err)
+	say("\n16. Bad input, nothing sent:\n   %v", err)
 	_, err = jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 500})
 	say("   %v", err)
 
@@ -165,7 +211,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if _, err := jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 1}); err != nil {
 		return err
 	}
-	say("\n8. A scripted 429 (Retry-After: 1): the client waited %s and succeeded", time.Since(start).Round(100*time.Millisecond))
+	say("\n17. A scripted 429 (Retry-After: 1): the client waited %s and succeeded", time.Since(start).Round(100*time.Millisecond))
 	say("   faults the fake served: %v", srv.FaultsServed())
 
 	printCalls(out, "JumpCloud", srv.Calls())
@@ -174,10 +220,6 @@ func run(ctx context.Context, out io.Writer) error {
 	if err := runOomnitza(ctx, out, srv, jc); err != nil {
 		return fmt.Errorf("oomnitza part: %w", err)
 	}
-	if err := runSync(ctx, out); err != nil {
-		return fmt.Errorf("sync part: %w", err)
-	}
-	say("\nNext to land here: the jcoom CLI, insights, devices -> assets, and many orgs on Temporal.")
 	return nil
 }
 
@@ -225,12 +267,12 @@ func runOomnitza(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server,
 			unique = append(unique, f.ExternalID)
 		}
 	}
-	say("\n8. GET /api/v3/users/meta: %d fields; unique (usable as sync keys): %v", len(fields), unique)
+	say("\n18. GET /api/v3/users/meta: %d fields; unique (usable as sync keys): %v", len(fields), unique)
 
 	// 9. The mapping: Smart Mapping suggestions, a draft, then the standard
 	// mapping with a role, compiled against this instance's schema.
 	schema := jcsync.SchemaFromFields(fields)
-	say("\n9. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
+	say("\n19. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
 	for _, sg := range mapping.Suggest(mapping.JumpCloudUserFields(), schema.Fields()) {
 		if sg.Score >= 0.9 {
 			say("    %.2f  %-12s -> %-20s %s", sg.Score, sg.Source.Label, sg.Target.ExternalID, sg.Reason)
@@ -310,7 +352,7 @@ fields:
 
 	// 10. Unique fields are enforced and reported clearly.
 	_, err = oc.Users.Create(ctx, oomnitza.Record{"username": "someone.else@example.com", "role": 25, "jump_cloud_user_id": first.CustomString("jump_cloud_user_id")})
-	say("\n10. A second record with the same JumpCloud User Id: ErrConflict=%v\n    %v", errors.Is(err, oomnitza.ErrConflict), err)
+	say("\n20. A second record with the same JumpCloud User Id: ErrConflict=%v\n    %v", errors.Is(err, oomnitza.ErrConflict), err)
 
 	// 11. Typed filters are quoted and escaped: values never change their meaning.
 	f := oomnitza.And(oomnitza.Like("position", "Security%"), oomnitza.Eq("suspended", false))
@@ -318,7 +360,7 @@ fields:
 	if err != nil {
 		return err
 	}
-	say("\n11. filter=%s -> %d users; first %d:", f, page.Total, len(page.Users))
+	say("\n21. filter=%s -> %d users; first %d:", f, page.Total, len(page.Users))
 	for _, u := range page.Users {
 		say("    %-32s %s", u.Username, u.Position)
 	}
@@ -334,7 +376,7 @@ fields:
 	if err != nil {
 		return err
 	}
-	say("\n12. PATCH position -> %q; jump_cloud_user_id still %s", upd.Position, upd.CustomString("jump_cloud_user_id"))
+	say("\n22. PATCH position -> %q; jump_cloud_user_id still %s", upd.Position, upd.CustomString("jump_cloud_user_id"))
 
 	// 13. "User plus SaaS user": the JumpCloud SaaS application.
 	app, err := oc.SaaS.Create(ctx, &oomnitza.SaaS{SaaSName: "JumpCloud", URL: jc.BaseURL()})
@@ -365,13 +407,13 @@ fields:
 		return err
 	}
 	active, _ := srv.SaaSUserActive(su.SaaSUserID)
-	say("\n13. SaaS %q (id %d): %s has external id %s, role %q; after Deactivate active=%v",
+	say("\n23. SaaS %q (id %d): %s has external id %s, role %q; after Deactivate active=%v",
 		app.SaaSName, app.SaaSID, su.Username, su.UserExternalID, su.Roles.RoleExternalLabel, active)
 
 	// 14. Hostile input and lost replies: refused before sending, bounded,
 	// or recognised as done.
 	_, err = oc.Users.Update(ctx, "..", oomnitza.Record{"position": "x"})
-	say("\n14. An id that would reach another route, nothing sent:\n    %v", err)
+	say("\n24. An id that would reach another route, nothing sent:\n    %v", err)
 	bomb := mapping.Standard().WithRole(25)
 	bomb.Fields = append(bomb.Fields, mapping.Field{Expr: `reduce(1..99999, #acc + firstname, "")`, To: []string{"full_name"}})
 	bomb.Fields = slices.DeleteFunc(bomb.Fields, func(f mapping.Field) bool { return f.From == "displayname" })
@@ -389,237 +431,8 @@ fields:
 	say("    a DELETE whose reply is lost is retried; the 404 that follows means done: err=%v, user gone=%v",
 		err, errors.Is(getErr, oomnitza.ErrNotFound))
 
-	if err := runPresets(ctx, out, jsrv, jc, oc); err != nil {
-		return fmt.Errorf("presets: %w", err)
-	}
-
 	printCalls(out, "Oomnitza", srv.Calls())
 	say("   %d requests over %d connections", total(srv.Calls()), srv.Connections())
-	return nil
-}
-
-// runPresets runs the five workflow actions on one Oomnitza record, then
-// one of them over many records.
-func runPresets(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server, jc *jumpcloud.Client, oc *oomnitza.Client) error {
-	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
-	show := func(res *presets.Result) {
-		say("    %s", res)
-		for _, c := range res.WriteBack {
-			say("      wrote back %s: %v -> %v", c.Field, c.Old, c.New)
-		}
-	}
-	say("\n== Presets: the five JumpCloud workflow actions, driven by an Oomnitza record ==")
-	for _, p := range presets.All() {
-		say("    %-26s %s", p.Name(), p.Request())
-	}
-	hedy, err := oc.Users.Create(ctx, oomnitza.Record{"username": "hedy.lamarr@example.com", "email": "hedy.lamarr@example.com",
-		"first_name": "Hedy", "last_name": "Lamarr", "role": 25})
-	if err != nil {
-		return err
-	}
-	run := presets.NewRunner(jc, oc, presets.WithConcurrency(8))
-	steps := []struct {
-		preset string
-		before func(*presets.Result)
-		opts   []presets.Option
-	}{
-		{preset: presets.NameCreateUser, opts: []presets.Option{presets.DryRun()}},
-		{preset: presets.NameCreateUser},
-		{preset: presets.NameCreateUser},
-		{preset: presets.NameUnlockUser, before: func(r *presets.Result) { jsrv.LockUser(r.UserID) }},
-		{preset: presets.NameUnlockUser},
-		{preset: presets.NameExpirePassword},
-		{preset: presets.NameExpirePassword},
-		{preset: presets.NameUserRole},
-		{preset: presets.NameUserRole},
-	}
-	say("\n15. %s (Oomnitza user %s), step by step; a repeat finds the goal holding:", hedy.Username, hedy.UserID)
-	var last *presets.Result
-	for _, st := range steps {
-		if st.before != nil && last != nil {
-			st.before(last)
-		}
-		res, err := run.Run(ctx, st.preset, hedy.UserID, st.opts...)
-		if err != nil {
-			return err
-		}
-		show(res)
-		if res.UserID != "" {
-			last = res
-		}
-	}
-	// The identity guard: an id aimed at someone else is refused.
-	_, err = presets.DeleteUser(ctx, jc, last.UserID, presets.ForPerson(presets.Person{Email: "someone.else@example.com"}))
-	say("    the same id on somebody else's record: ErrIdentityMismatch=%v, nothing sent", errors.Is(err, presets.ErrIdentityMismatch))
-	_, err = run.Run(ctx, presets.NameUnlockUser, "../meta")
-	say("    a hostile record id: %v", err)
-	res, err := run.Run(ctx, presets.NameDeleteUser, hedy.UserID)
-	if err != nil {
-		return err
-	}
-	show(res)
-	_, err = run.Run(ctx, presets.NameDeleteUser, hedy.UserID)
-	say("    again: %v", err)
-
-	// RunMany: one preset over every linked record, some accounts locked.
-	var ids []string
-	locked := 0
-	for u, err := range oc.Users.All(ctx, &oomnitza.ListOptions{Fields: []string{"jump_cloud_user_id"}}) {
-		if err != nil {
-			return err
-		}
-		if u.CustomString("jump_cloud_user_id") == "" {
-			continue
-		}
-		ids = append(ids, u.UserID)
-		if len(ids)%4 == 0 {
-			jsrv.LockUser(u.CustomString("jump_cloud_user_id"))
-		}
-		if ju, ok := jsrv.User(u.CustomString("jump_cloud_user_id")); ok && ju.AccountLocked {
-			locked++
-		}
-	}
-	for round := 1; round <= 2; round++ {
-		results, err := run.RunMany(ctx, presets.NameUnlockUser, ids)
-		if err != nil {
-			return err
-		}
-		counts := map[presets.Status]int{}
-		for _, r := range results {
-			counts[r.Status]++
-		}
-		say("    RunMany unlock_user over %d linked records (%d locked), run %d: applied %d, noop %d, failed %d",
-			len(ids), locked, round, counts[presets.StatusApplied], counts[presets.StatusNoOp], counts[presets.StatusFailed])
-	}
-	return nil
-}
-
-// runSync tells the sync's story on fresh fakes: a draft, a plan, apply,
-// a rerun with zero writes, changes with their diffs, a recycled email,
-// and the deprovision threshold.
-func runSync(ctx context.Context, out io.Writer) error {
-	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
-	const n = 300
-	now := time.Now()
-	jsrv := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 99), jumpcloudtest.WithLatency(time.Millisecond))
-	defer jsrv.Close()
-	osrv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithLatency(time.Millisecond))
-	defer osrv.Close()
-	jc, err := jsrv.Client()
-	if err != nil {
-		return err
-	}
-	oc, err := osrv.Client()
-	if err != nil {
-		return err
-	}
-	say("\n== Sync: JumpCloud (%d users) -> an empty Oomnitza ==", n)
-
-	// 16. A mapping without a role is a draft: nothing can run.
-	_, err = jcsync.New(jc, oc, mapping.Standard())
-	say("\n16. sync.New with mapping.Standard() and no role:\n    %v", err)
-
-	s, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25), jcsync.WithCredentialName("JumpCloud (demo)"))
-	if err != nil {
-		return err
-	}
-	plan, err := s.Plan(ctx)
-	if err != nil {
-		return err
-	}
-	say("\n17. The plan (nothing written yet; it encodes to JSON for review):")
-	say("%s", indent(plan.Summary()))
-	rep, err := s.Apply(ctx, plan)
-	if err != nil {
-		return err
-	}
-	say("18. Apply: %d created in %s, err=%v; Oomnitza holds %d", rep.Counts.Created, rep.Duration.Round(time.Millisecond), rep.Err(), osrv.Len())
-
-	osrv.ResetCalls()
-	rep, err = s.Run(ctx)
-	if err != nil {
-		return err
-	}
-	say("\n19. Run again: %d unchanged, %d Oomnitza writes", rep.Counts.Unchanged, writeCalls(osrv.Calls()))
-
-	// 20. Three people change in JumpCloud.
-	users := jsrv.Users()
-	for i, u := range users[:3] {
-		req := &jumpcloud.UserUpdateRequest{JobTitle: jumpcloud.Ptr("Director of " + u.Department)}
-		if i == 2 {
-			req.Lastname = jumpcloud.Ptr(u.Lastname + "-Smith")
-			req.Displayname = jumpcloud.Ptr(u.Firstname + " " + u.Lastname + "-Smith")
-		}
-		if _, err := jc.Users.Update(ctx, u.ID, req); err != nil {
-			return err
-		}
-	}
-	plan, err = s.Plan(ctx)
-	if err != nil {
-		return err
-	}
-	say("\n20. Three users changed in JumpCloud; the plan shows field-level diffs:\n%s", plan.Diff(5))
-	osrv.ResetCalls()
-	if rep, err = s.Apply(ctx, plan); err != nil {
-		return err
-	}
-	say("    applied: %d updated, %d PATCHes carrying only those fields", rep.Counts.Updated, osrv.Calls()["PATCH /api/v3/users/{ident}"])
-	rep, err = s.Apply(ctx, plan)
-	if err != nil {
-		return err
-	}
-	say("    the same plan applied again: %d already applied, %d written", rep.Counts.AlreadyApplied, rep.Writes())
-
-	// 21. A recycled email: the person left, the address went to someone new.
-	left := users[10]
-	if _, err := jc.Users.Delete(ctx, left.ID, &jumpcloud.DeleteOptions{CascadeManager: true}); err != nil {
-		return err
-	}
-	newcomer, err := jc.Users.Create(ctx, &jumpcloud.UserCreateRequest{Username: "newcomer", Email: left.Email, Firstname: "New", Lastname: "Comer"})
-	if err != nil {
-		return err
-	}
-	plan, err = s.Plan(ctx)
-	if err != nil {
-		return err
-	}
-	for _, op := range plan.Ops {
-		if op.SourceID == newcomer.ID {
-			say("\n21. %s was given %s, the address of a JumpCloud user who left: %s\n    %s", newcomer.Username, left.Email, op.Kind, op.Reason)
-		}
-	}
-
-	// 22. Deprovisioning, off by default, stops above its threshold.
-	gone := 0
-	for _, u := range users[20:] {
-		if gone == 30 {
-			break
-		}
-		if _, err := jc.Users.Delete(ctx, u.ID, &jumpcloud.DeleteOptions{CascadeManager: true}); err == nil {
-			gone++
-		}
-	}
-	guarded, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25),
-		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxCount: 10}))
-	if err != nil {
-		return err
-	}
-	osrv.ResetCalls()
-	_, err = guarded.Run(ctx)
-	say("\n22. %d more users left JumpCloud; a sync that may suspend at most 10:\n    ErrThresholdExceeded=%v, Oomnitza writes: %d\n    %v",
-		gone, errors.Is(err, jcsync.ErrThresholdExceeded), writeCalls(osrv.Calls()), err)
-	allowed, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25),
-		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxPercent: 15}))
-	if err != nil {
-		return err
-	}
-	rep, err = allowed.Run(ctx)
-	if err != nil {
-		return err
-	}
-	say("    with at most 15%%: %d suspended, %d disputed left alone, %d unchanged; err=%v", rep.Counts.Deprovisioned, rep.Counts.Disputed, rep.Counts.Unchanged, rep.Err())
-	say("\n23. The final report:\n%s", indent(rep.Summary()))
-	say("    (the demo's sync ran in %s)", time.Since(now).Round(time.Millisecond))
 	return nil
 }
 

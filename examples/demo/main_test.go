@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -13,7 +15,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestDemoRuns(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), &out); err != nil {
+	if err := run(t.Context(), &out, config{users: 1000}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"read 1000 users", "exactly one more", "account_locked=false", "password_expired=true",
@@ -28,12 +30,59 @@ func TestDemoRuns(t *testing.T) {
 		"jumpcloud.create_user dryrun: would send POST /api/systemusers", "wrote back jump_cloud_user_id: <nil> -> ",
 		"jumpcloud.create_user noop", "jumpcloud.unlock_user applied", "jumpcloud.unlock_user noop", "jumpcloud.expire_password noop",
 		`role="User"`, "wrote back saas:JumpCloud:role: <nil> -> User", "already recorded in Oomnitza",
-		"ErrIdentityMismatch=true", "jumpcloud.delete_user applied", "run 2: applied 0, noop 76, failed 0",
-		"is a draft: 1 problem(s)", "create          300", "18. Apply: 300 created", "19. Run again: 300 unchanged, 0 Oomnitza writes",
+		"ErrIdentityMismatch=true", "jumpcloud.delete_user applied", "run 2: applied 0, noop 899, failed 0",
+		"is a draft: 1 problem(s)", "create         1000", "3. Apply: 1000 created", "4. Run again: 1000 unchanged, 0 Oomnitza writes",
 		`position: "`, "3 updated, 3 PATCHes", "3 already applied, 0 written", ": disputed", "a recycled email",
-		"ErrThresholdExceeded=true, Oomnitza writes: 0", "suspended, 1 disputed left alone"} {
+		"ErrThresholdExceeded=true, Oomnitza writes: 0", "suspended, 1 disputed left alone, 899 unchanged", "unchanged           899"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestDemoSmallTenant runs main's work with -users 120: the created count,
+// a rerun with zero writes, and the five presets.
+func TestDemoSmallTenant(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, config{users: 120}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"3. Apply: 120 created", "4. Run again: 120 unchanged, 0 Oomnitza writes",
+		"jumpcloud.create_user applied", "jumpcloud.unlock_user applied", "jumpcloud.expire_password applied",
+		"jumpcloud.user_role applied", "jumpcloud.delete_user applied", "read 120 users", "9. The final report"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestDemoJSON checks -json: one JSON document, the story's figures.
+func TestDemoJSON(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, config{users: 60, json: true}); err != nil {
+		t.Fatal(err)
+	}
+	var doc storyJSON
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out.String())
+	}
+	if doc.Applied.Created != 60 || doc.Rerun.OomnitzaWrites != 0 || doc.Rerun.Unchanged != 60 || len(doc.Changed) != 3 {
+		t.Errorf("figures: %+v", doc)
+	}
+	if doc.Disputed == nil || doc.ThresholdStop == "" || doc.Deprovisioned == 0 {
+		t.Errorf("disputed %v, threshold %q, deprovisioned %d", doc.Disputed, doc.ThresholdStop, doc.Deprovisioned)
+	}
+	seen := map[string]bool{}
+	for _, r := range doc.Presets {
+		seen[r.Preset] = true
+	}
+	if len(seen) != 5 {
+		t.Errorf("presets run: %v", seen)
+	}
+}
+
+func TestDemoRefusesATinyTenant(t *testing.T) {
+	if err := run(t.Context(), io.Discard, config{users: 3}); err == nil || !strings.Contains(err.Error(), "-users 3") {
+		t.Fatalf("err = %v", err)
 	}
 }
