@@ -49,4 +49,24 @@
 //
 // Suggest ranks source -> target pairs by name, label and type, and never
 // proposes a pair of incompatible types.
+//
+// # Errors
+//
+// Load reports a *LoadError listing every Problem with its line and column;
+// Validate and Compile report a *ValidationError listing every Issue with
+// its rule, the problem and the fix; Apply reports an *ApplyError naming
+// the field rule, and errors.Is(err, ErrOverBudget) tells a record that
+// went over its budget.
+//
+// # Safety
+//
+// A mapping file cannot hang or exhaust a sync: YAML aliases may expand to
+// at most 100,000 values, expressions are capped at 2,000 nodes, and each
+// record runs within a budget (100,000 loop steps, 4 MiB of strings built,
+// 64 KiB a value). Expressions cannot call out: they see the record only.
+//
+// # Testing with the fakes
+//
+// A Schema can be built by hand (NewSchema) or from the oomnitzatest fake's
+// field metadata, so mappings are tested without an Oomnitza instance.
 package mapping

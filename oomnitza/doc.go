@@ -12,10 +12,15 @@
 //	u, err = oc.Users.Update(ctx, u.UserID, oomnitza.Record{"position": "CTO"}) // PATCH
 //	fields, err := oc.Users.Fields(ctx) // GET /api/v3/users/meta
 //
-// FromEnv reads OOMNITZA_URL and OOMNITZA_API_TOKEN. The token is sent in
-// the Authorization2 header (no "Bearer"), only to the configured host.
+// NewClient does no I/O; its options validate and return errors.
 // WithNotTriggerWorkflows and WithAllowUnknownMetaFields set Oomnitza's
-// request switches. NewClient does no I/O.
+// request switches.
+//
+// # Authentication
+//
+// The token is sent in the Authorization2 header (no "Bearer"), only to
+// the configured host. FromEnv reads OOMNITZA_URL and OOMNITZA_API_TOKEN.
+// Base URLs must be https, except loopback hosts (tests and the fakes).
 //
 // # Records and custom fields
 //
@@ -23,28 +28,51 @@
 // any field, custom ones included. User has the standard v3 fields; every
 // other field is kept in User.Custom and inlined on the wire, numbers as
 // json.Number, so reading, changing and writing back a user loses nothing.
-// Dates are epoch seconds (Time).
+// Dates are epoch seconds (Time). Users.Records streams wire records for
+// mappings.
 //
-// # Listing and filters
+// # Pagination
 //
 // List returns a page and the X-Total-Count total; All returns a lazy,
 // re-iterable iter.Seq2 with the semantics of the jumpcloud client (one
-// error then stop, no duplicates, optional concurrent pages). Filters are
-// typed (Eq, Ne, Lt, Lte, Gt, Gte, Like, In, IsNull, And, Or) and values
-// are always quoted and escaped: no value can change a filter's meaning.
-// Fields limits the reply to the fields you need.
+// error then stop, no duplicates, optional concurrent pages, an
+// incomplete listing is ErrIncompleteList). Filters are typed (Eq, Ne, Lt,
+// Lte, Gt, Gte, Like, In, IsNull, And, Or) and values are always quoted
+// and escaped: no value can change a filter's meaning. Raw takes a filter
+// a person wrote, such as a CLI flag. Fields limits the reply to the
+// fields you need.
 //
 // # Errors
 //
 // API errors are *Error values; errors.Is works with ErrNotFound,
 // ErrUnauthorized, ErrForbidden, ErrConflict (also a 400 for a value that
-// breaks a unique field) and ErrRateLimited, the same sentinels as the
-// jumpcloud package. Per-record failures inside a 200 reply (SaaS-user
-// activation, roles, external ids) are an *ItemError: a call never
-// reports success when part of it failed. Create never duplicates a user
-// when a response is lost: it looks the user up by username first.
+// breaks a unique field), ErrRateLimited, ErrOutcomeUnknown and
+// ErrUnexpectedReply, the same sentinels as the jumpcloud package.
+// Per-record failures inside a 200 reply (SaaS-user activation, roles,
+// external ids) are an *ItemError: a call never reports success when part
+// of it failed.
 //
-// # Testing
+// # Rate limits and retries
 //
-// Package oomnitzatest provides an in-memory fake of this API.
+// The same transport as the jumpcloud client: a client-side limiter
+// (WithRateLimit) every attempt waits for; GET, PUT and DELETE, and the
+// SaaS writes that set absolute values, retried on 429, 502, 503, 504 and
+// connection errors; POST and PATCH only when nothing was sent;
+// Retry-After honoured up to WithMaxRetryAfter, a 429 pausing the whole
+// client; WithTimeout bounding each attempt from the moment it is sent.
+//
+// # Safety
+//
+// Create never duplicates a user when a response is lost: it looks the
+// user up by username first. Ids are validated before any request (no
+// path segments such as ".." or "meta", no control characters or white
+// space), so no id can reach another route. The token never appears in
+// logs, errors, URLs or formatted values, and bodies are capped.
+//
+// # Testing with the fakes
+//
+// Package oomnitzatest is an in-memory fake of this API: custom, unique,
+// mandatory and non-editable fields enforced, the filter language parsed,
+// SaaS and roles, and faults on demand; srv.Client() returns a client
+// pointed at it.
 package oomnitza

@@ -67,4 +67,28 @@
 // user, or, for tenants whose system users have no admin property, the
 // administrator with the same email from GET /api/users; else the plain
 // role "User".
+//
+// # Errors
+//
+// ErrInvalidInput (an *InputError naming the field, the value and what was
+// expected), ErrIdentityMismatch (an *IdentityError naming both sides),
+// ErrUnknownPreset, and *ConflictError, which matches jumpcloud.ErrConflict.
+// The clients' errors (ErrNotFound, ErrRateLimited, ...) are wrapped with
+// %w. A failed run's Result has StatusFailed and the error's text.
+//
+// # Rate limits and retries
+//
+// Actions make their calls through the clients, so their rate limits and
+// retries apply; RunMany runs at most WithConcurrency (4 by default) at a
+// time.
+//
+// # Safety
+//
+// Nothing is sent before the inputs are checked; DryRun sends nothing;
+// Delete and Expire check the person first; a repeat writes nothing.
+//
+// # Testing with the fakes
+//
+// jumpcloudtest and oomnitzatest serve every route the presets use; the
+// examples of this package run against them.
 package presets

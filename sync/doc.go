@@ -85,4 +85,38 @@
 //
 // FetchSchema and SchemaFromFields turn Oomnitza field metadata into the
 // *mapping.Schema a mapping is validated against; Plan does this itself.
+//
+// # Errors
+//
+// Errors callers branch on: ErrThresholdExceeded (a deprovision threshold
+// stopped the run; the plan or report is returned with it, for review),
+// ErrPlanMismatch (a plan for another tenant, mapping or kind), ErrPartial
+// (some records failed or were not run; Report.Err) and ErrIncompleteRead
+// (JumpCloud was not read completely: what was read was synced, nothing
+// was deprovisioned). A draft mapping is the *mapping.ValidationError, and
+// the clients' errors are wrapped with %w, so errors.Is(err,
+// jumpcloud.ErrUnauthorized) works through a run.
+//
+// # Rate limits and retries
+//
+// The sync makes its calls through the clients, so their rate limits and
+// retries apply; WithConcurrency bounds the writes in flight. Reads are
+// paged (Oomnitza in pages of oomnitza.DefaultPageSize with only the
+// fields needed, JumpCloud streamed), and Apply re-reads in batches of 50
+// ids per request.
+//
+// # Safety
+//
+// Nothing is written that a plan did not show: Run is Plan then Apply of
+// that plan, Apply re-checks every record before writing it, and a
+// deprovision is applied only as its plan shows it. No record is tied to
+// the wrong person: shared key values are skipped, conflicting keys and
+// recycled emails are disputed. Nothing destructive happens on an
+// incomplete read. Plans and reports never hold a credential.
+//
+// # Testing with the fakes
+//
+// Point a Syncer at jumpcloudtest and oomnitzatest servers
+// (srv.Client()) to test a mapping and a sync end to end with no tenant;
+// WithClock fixes the run time. The example below runs that way.
 package sync
