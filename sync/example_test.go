@@ -1,0 +1,167 @@
+package sync_test
+
+import (
+	stdcontext "context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/jcoom/jcoom/jumpcloud"
+	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
+	"github.com/jcoom/jcoom/mapping"
+	"github.com/jcoom/jcoom/oomnitza"
+	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
+	jcsync "github.com/jcoom/jcoom/sync"
+)
+
+// exampleClients starts both fakes: n JumpCloud users, an empty Oomnitza
+// with the "JumpCloud User Id" field.
+func exampleClients(n int) (jc *jumpcloud.Client, oc *oomnitza.Client, closeAll func()) {
+	js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 1))
+	os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()))
+	jc, err := js.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	oc, err = os.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	return jc, oc, func() { js.Close(); os.Close() }
+}
+
+// A sync plans, applies exactly that plan, and writes nothing on a rerun.
+func Example() {
+	jc, oc, closeAll := exampleClients(50)
+	defer closeAll()
+	ctx := stdcontext.Background()
+
+	s, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25))
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan, err := s.Plan(ctx) // reads both sides, writes nothing
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("planned creates:", plan.Count(jcsync.OpCreate))
+	rep, err := s.Apply(ctx, plan)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("created:", rep.Counts.Created, "failed:", rep.Counts.Failed, "err:", rep.Err())
+	rep, err = s.Run(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("rerun unchanged:", rep.Counts.Unchanged, "writes:", rep.Writes())
+	// Output:
+	// planned creates: 50
+	// created: 50 failed: 0 err: <nil>
+	// rerun unchanged: 50 writes: 0
+}
+
+// A mapping without a role is a draft: New lists what is missing and
+// nothing can run.
+func ExampleNew_draft() {
+	jc, oc, closeAll := exampleClients(1)
+	defer closeAll()
+	_, err := jcsync.New(jc, oc, mapping.Standard())
+	var draft *mapping.ValidationError
+	fmt.Println(errors.As(err, &draft), len(draft.Issues), draft.Issues[0].Field)
+	// Output:
+	// true 1 role
+}
+
+// A plan encodes to JSON for review, and the reviewed plan is applied
+// later, by another process; applied twice, it writes each record once.
+func ExampleParsePlan() {
+	jc, oc, closeAll := exampleClients(20)
+	defer closeAll()
+	ctx := stdcontext.Background()
+	s, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25))
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan, err := s.Plan(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := plan.JSON()
+	if err != nil {
+		log.Fatal(err)
+	}
+	reviewed, err := jcsync.ParsePlan(b)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 2 {
+		rep, err := s.Apply(ctx, reviewed)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("created:", rep.Counts.Created, "already applied:", rep.Counts.AlreadyApplied)
+	}
+	// Output:
+	// created: 20 already applied: 0
+	// created: 0 already applied: 20
+}
+
+// Deprovisioning is off by default; with a threshold, a run that would
+// touch too many users stops before writing anything.
+func ExampleWithDeprovision() {
+	jc, oc, closeAll := exampleClients(30)
+	defer closeAll()
+	ctx := stdcontext.Background()
+	s, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := s.Run(ctx); err != nil {
+		log.Fatal(err)
+	}
+	left := 0
+	for u, err := range jc.Users.All(ctx, nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if left < 4 && !u.Suspended {
+			if _, err := jc.Users.Delete(ctx, u.ID, &jumpcloud.DeleteOptions{CascadeManager: true}); err != nil {
+				log.Fatal(err)
+			}
+			left++
+		}
+	}
+	strict, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25),
+		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxCount: 2}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = strict.Run(ctx)
+	fmt.Println(errors.Is(err, jcsync.ErrThresholdExceeded))
+	allowed, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25),
+		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.Suspend(), MaxCount: 5}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep, err := allowed.Run(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("suspended:", rep.Counts.Deprovisioned)
+	// Output:
+	// true
+	// suspended: 4
+}
+
+// Daily is the default cadence; Next says when the next run is.
+func ExampleDaily() {
+	sched := jcsync.Daily("02:00", time.UTC)
+	now := time.Date(2026, 12, 2, 20, 0, 0, 0, time.UTC)
+	fmt.Println(sched, "->", sched.Next(now).Format(time.RFC3339))
+	fmt.Println(jcsync.Daily("25:00", nil).Err() != nil)
+	// Output:
+	// daily at 02:00 UTC -> 2026-12-03T02:00:00Z
+	// true
+}
