@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jcoom/jcoom/mapping"
+	"github.com/jcoom/jcoom/oomnitza"
 	jcsync "github.com/jcoom/jcoom/sync"
 )
 
@@ -61,6 +63,19 @@ func (a *app) printMapping(m *mapping.Mapping) error {
 	return err
 }
 
+// liveSchema reads the Oomnitza People fields a mapping is checked against.
+func (a *app) liveSchema(ctx context.Context) (*oomnitza.Client, *mapping.Schema, error) {
+	oc, err := a.oomnitza()
+	if err != nil {
+		return nil, nil, err
+	}
+	schema, err := jcsync.FetchSchema(ctx, oc.Users)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the Oomnitza People fields: %w", err)
+	}
+	return oc, schema, nil
+}
+
 // validation is the JSON shape of `mapping validate --json`.
 type validation struct {
 	Mapping string          `json:"mapping"`
@@ -86,11 +101,7 @@ fix. A mapping with problems is a draft and no sync will run it (exit 2).`,
 			if role > 0 {
 				m = m.WithRole(role)
 			}
-			oc, err := a.oomnitza()
-			if err != nil {
-				return err
-			}
-			schema, err := jcsync.FetchSchema(cmd.Context(), oc.Users)
+			oc, schema, err := a.liveSchema(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -158,11 +169,7 @@ then check it with 'jcoom mapping validate'.`,
 					return usageError("%s exists; pass --force to overwrite it or --out another file", out)
 				}
 			}
-			oc, err := a.oomnitza()
-			if err != nil {
-				return err
-			}
-			schema, err := jcsync.FetchSchema(cmd.Context(), oc.Users)
+			oc, schema, err := a.liveSchema(cmd.Context())
 			if err != nil {
 				return err
 			}

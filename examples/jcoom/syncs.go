@@ -152,17 +152,11 @@ is saved for review and 'jcoom apply' applies exactly it.`,
 					return werr
 				}
 			}
-			if a.jsonOut {
-				a.printf("%s\n", b)
-			} else {
-				a.printf("%s", p.Summary())
-				if d := p.Diff(diff); d != "" && diff > 0 {
-					a.printf("\n%s", d)
-				}
-				if out != "" && err == nil {
-					a.printf("\nPlan written to %s. Review it, then: jcoom apply %s%s\n", out, f.replay(), out)
-				}
+			footer := ""
+			if out != "" && err == nil {
+				footer = fmt.Sprintf("Plan written to %s. Review it, then: jcoom apply %s%s", out, f.replay(), out)
 			}
+			a.printPlan(b, p, diff, footer)
 			return err
 		},
 	}
@@ -170,6 +164,22 @@ is saved for review and 'jcoom apply' applies exactly it.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the plan as JSON to this file")
 	cmd.Flags().IntVar(&diff, "diff", 20, "show the field changes of at most this many operations")
 	return cmd
+}
+
+// printPlan prints a plan: its JSON b with --json, else its summary, the
+// changes of at most diff operations and the footer.
+func (a *app) printPlan(b []byte, p *jcsync.Plan, diff int, footer string) {
+	if a.jsonOut {
+		a.printf("%s\n", b)
+		return
+	}
+	a.printf("%s", p.Summary())
+	if d := p.Diff(diff); d != "" && diff > 0 {
+		a.printf("\n%s", d)
+	}
+	if footer != "" {
+		a.printf("\n%s\n", footer)
+	}
 }
 
 // replay is the flags apply needs to rebuild this sync.
@@ -299,19 +309,11 @@ interrupted; a run that fails is reported and the next one still happens.`,
 				if p == nil {
 					return err
 				}
-				if a.jsonOut {
-					b, jerr := p.JSON()
-					if jerr != nil {
-						return jerr
-					}
-					a.printf("%s\n", b)
-				} else {
-					a.printf("%s", p.Summary())
-					if d := p.Diff(diff); d != "" && diff > 0 {
-						a.printf("\n%s", d)
-					}
-					a.printf("\nDry run: nothing was written.\n")
+				b, jerr := p.JSON()
+				if jerr != nil {
+					return jerr
 				}
+				a.printPlan(b, p, diff, "Dry run: nothing was written.")
 				return err
 			}
 			if sched == nil {
