@@ -2,6 +2,7 @@ package jumpcloudtest
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -129,6 +130,18 @@ func GenerateUsersAt(n int, seed uint64, now time.Time) []*jumpcloud.User {
 				u.AccountLockedDate = jumpcloud.Timestamp{Time: genEpoch.Add(-time.Duration(rng.IntN(72)) * time.Hour)}
 				u.BadLoginAttempts = 5 + rng.IntN(5)
 			}
+		}
+		// MFA and never-expiring passwords come from the id, not the random
+		// stream, so that adding them changed no other generated value:
+		// about four in five users have MFA configured, one in forty
+		// active users has a password that never expires.
+		h := fnv.New64a()
+		h.Write([]byte(u.ID))
+		mix := h.Sum64()
+		u.MFA = &jumpcloud.MFA{Configured: u.State == jumpcloud.StateActivated && mix%5 != 0}
+		u.TOTPEnabled = u.MFA.Configured
+		if u.State == jumpcloud.StateActivated && mix/5%40 == 0 {
+			u.PasswordNeverExpires, u.PasswordExpired, u.PasswordExpirationDate = true, false, jumpcloud.Timestamp{}
 		}
 		if i > 0 && rng.IntN(10) < 7 {
 			// Managers come from the first tenth, as in a real org chart.
