@@ -45,7 +45,9 @@ func TestSuggestOneRulePerFinding(t *testing.T) {
 		{"locked", func(r map[string]any) {
 			r["account_locked"], r["account_locked_date"], r["badLoginAttempts"] = true, "2026-11-29T12:00:00Z", float64(6)
 		}, presets.FindingLocked, presets.NameUnlockUser, "locked for 3 days after 6 bad logins"},
-		{"expired", func(r map[string]any) { r["password_expired"], r["password_expiration_date"] = true, "2026-11-20T12:00:00Z" },
+		{"expired", func(r map[string]any) {
+			r["password_expired"], r["password_expiration_date"] = true, "2026-11-20T12:00:00Z"
+		},
 			presets.FindingPasswordExpired, "", "the password expired 12 days ago"},
 		{"past its date, not yet flagged", func(r map[string]any) { r["password_expiration_date"] = "2026-12-01T12:00:00Z" },
 			presets.FindingPasswordExpired, "", "expired 24 hours ago"},
@@ -53,7 +55,9 @@ func TestSuggestOneRulePerFinding(t *testing.T) {
 			presets.FindingPasswordExpiring, presets.NameExpirePassword, "expires in 10 days"},
 		{"never expires", func(r map[string]any) { r["password_never_expires"], r["password_expiration_date"] = true, nil },
 			presets.FindingPasswordNeverExpires, presets.NameExpirePassword, "never expires"},
-		{"staged", func(r map[string]any) { r["state"], r["activated"], r["created"] = "STAGED", false, "2026-11-01T00:00:00Z" },
+		{"staged", func(r map[string]any) {
+			r["state"], r["activated"], r["created"] = "STAGED", false, "2026-11-01T00:00:00Z"
+		},
 			presets.FindingNeverActivated, "", "created 32 days ago"},
 		{"no password set", func(r map[string]any) { r["activated"] = false }, presets.FindingNeverActivated, "", "never activated"},
 		{"mfa", func(r map[string]any) { r["mfa"] = map[string]any{"configured": false, "exclusion": false} },
