@@ -186,7 +186,7 @@ refused plan / not confirmed, 3 a deprovision threshold stopped the run.`,
 	pf := root.PersistentFlags()
 	pf.BoolVar(&a.jsonOut, "json", false, "write machine-readable JSON to stdout instead of text")
 	pf.StringVar(&a.logLevel, "log-level", "warn", "log to stderr at this level: debug, info, warn or error")
-	root.AddCommand(a.planCmd(), a.applyCmd(), a.syncCmd(), a.presetCmd(), a.mappingCmd(), a.fakeCmd())
+	root.AddCommand(a.planCmd(), a.applyCmd(), a.syncCmd(), a.presetCmd(), a.mappingCmd(), a.insightsCmd(), a.fakeCmd())
 	return root
 }
 

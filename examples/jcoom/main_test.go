@@ -419,6 +419,8 @@ func TestSecretsNeverShow(t *testing.T) {
 		{"sync", "--role", "25", "--dry-run"},
 		{"preset", "run", presets.NameUserRole, "--where", `username like "%"`, "--yes"},
 		{"preset", "run", presets.NameExpirePassword, "--user", tn.os.Users()[0].UserID, "--json"},
+		{"insights", "--json"},
+		{"insights", "--fix", "locked", "--yes"},
 		{"mapping", "suggest", "--out", filepath.Join(dir, "s.yaml")},
 		{"mapping", "validate", filepath.Join(dir, "s.yaml")},
 	} {
@@ -526,4 +528,82 @@ func TestProgressOnATerminal(t *testing.T) {
 	assert.Contains(t, errw.String(), "records/s")
 	assert.NotContains(t, out.String(), "records/s")
 	assert.Contains(t, out.String(), "created              30")
+}
+
+func TestInsightsCommand(t *testing.T) {
+	tn := newTenant(t, 300)
+	require.Equal(t, exitOK, tn.run(t, "", "sync", "--role", "25").code)
+	var locked []string
+	for _, u := range tn.js.Users() {
+		if u.AccountLocked {
+			locked = append(locked, u.ID)
+		}
+	}
+	require.NotEmpty(t, locked, "the generated tenant has locked accounts")
+
+	r := tn.run(t, "", "insights")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "Locked accounts")
+	assert.Contains(t, r.out, "fix: jumpcloud.unlock_user")
+	assert.Contains(t, r.out, "joined with 300 Oomnitza users")
+
+	tn.js.ResetCalls()
+	r = tn.run(t, "", "insights", "--json")
+	require.Equal(t, exitOK, r.code, r.err)
+	readsOnly := tn.js.Calls()
+	var rep jcsync.InsightsReport
+	require.NoError(t, json.Unmarshal([]byte(r.out), &rep), r.out)
+	require.NotNil(t, rep.Finding(presets.FindingLocked))
+	assert.Equal(t, len(locked), rep.Finding(presets.FindingLocked).Count)
+
+	r = tn.run(t, "", "insights", "--csv")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.True(t, strings.HasPrefix(r.out, "finding,preset,jumpcloud_id,username,email,oomnitza_user_id,detail,evidence\n"))
+	assert.Contains(t, r.out, "locked,jumpcloud.unlock_user,")
+
+	// A dry run sends no JumpCloud request beyond the report's own reads.
+	tn.js.ResetCalls()
+	r = tn.run(t, "", "insights", "--fix", "locked", "--dry-run")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "dryrun")
+	assert.Equal(t, readsOnly, tn.js.Calls(), "the dry run's requests are the report's reads")
+
+	// Not confirmed: nothing runs.
+	r = tn.run(t, "no\n", "insights", "--fix", "locked")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.err, "not confirmed")
+	assert.Zero(t, tn.js.Calls()["POST /api/systemusers/{id}/unlock"])
+
+	tn.js.ResetCalls()
+	r = tn.run(t, "", "insights", "--fix", "locked", "--yes")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, len(locked), tn.js.Calls()["POST /api/systemusers/{id}/unlock"], "exactly the locked users")
+	for _, id := range locked {
+		u, _ := tn.js.User(id)
+		assert.False(t, u.AccountLocked)
+	}
+	r = tn.run(t, "", "insights", "--json")
+	require.Equal(t, exitOK, r.code, r.err)
+	require.NoError(t, json.Unmarshal([]byte(r.out), &rep))
+	assert.Zero(t, rep.Finding(presets.FindingLocked).Count, "a second insights shows none")
+	r = tn.run(t, "", "insights", "--fix", "locked", "--yes")
+	assert.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.err, "nothing to fix")
+
+	// Findings no preset fixes, and unknown ones, are refused.
+	r = tn.run(t, "", "insights", "--fix", "password_expired")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.err, "no preset fixes this")
+	r = tn.run(t, "", "insights", "--fix", "sad")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.err, `--fix "sad": want one of locked,`)
+
+	// JumpCloud only: no Oomnitza credentials needed.
+	delete(tn.env, envOomnitzaToken)
+	r = tn.run(t, "", "insights", "--jumpcloud-only", "--days", "30")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.NotContains(t, r.out, "joined with")
+	r = tn.run(t, "", "insights")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.err, envOomnitzaToken+" is not set")
 }

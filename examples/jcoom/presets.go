@@ -159,21 +159,29 @@ func (a *app) selectUsers(cmd *cobra.Command, oc *oomnitza.Client, name, where s
 		fmt.Fprintf(a.err, "jcoom: no Oomnitza user matches %s; nothing to do\n", where)
 		return nil, nil
 	}
+	if err := a.confirm(name, names, confirmed); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// confirm shows who a preset will run for and, unless confirmed, asks.
+func (a *app) confirm(preset string, names []string, confirmed bool) error {
 	shown := names[:min(len(names), 10)]
 	more := ""
 	if len(names) > len(shown) {
 		more = fmt.Sprintf(" and %d more", len(names)-len(shown))
 	}
-	fmt.Fprintf(a.err, "%s for %d Oomnitza user(s): %s%s\n", name, len(ids), strings.Join(shown, ", "), more)
+	fmt.Fprintf(a.err, "%s for %d user(s): %s%s\n", preset, len(names), strings.Join(shown, ", "), more)
 	if confirmed {
-		return ids, nil
+		return nil
 	}
-	fmt.Fprintf(a.err, "Type yes to run %s for these %d user(s): ", name, len(ids))
+	fmt.Fprintf(a.err, "Type yes to run %s for these %d user(s): ", preset, len(names))
 	line, _ := bufio.NewReader(a.in).ReadString('\n')
 	if strings.TrimSpace(strings.ToLower(line)) != "yes" {
-		return nil, &exitError{code: exitUsage, err: errors.New("not confirmed; nothing was run (pass --yes to run without asking)")}
+		return &exitError{code: exitUsage, err: errors.New("not confirmed; nothing was run (pass --yes to run without asking)")}
 	}
-	return ids, nil
+	return nil
 }
 
 // presetRun is the JSON shape of `preset run --json`.
