@@ -40,8 +40,8 @@ const (
 const (
 	// FindingSuspendedButActive: suspended in JumpCloud, active in Oomnitza.
 	FindingSuspendedButActive Finding = "suspended_in_jumpcloud_active_in_oomnitza"
-	// FindingGoneFromJumpCloud: an Oomnitza user carries a JumpCloud id that
-	// JumpCloud no longer has.
+	// FindingGoneFromJumpCloud: an active Oomnitza user carries a JumpCloud
+	// id that JumpCloud no longer has.
 	FindingGoneFromJumpCloud Finding = "gone_from_jumpcloud"
 	// FindingMissingFromOomnitza: a JumpCloud user the mapping selects has
 	// no Oomnitza user.
@@ -273,5 +273,5 @@ func age(d time.Duration) string {
 	case d >= 2*time.Minute:
 		return fmt.Sprintf("%d minutes", int(d.Minutes()))
 	}
-	return "moments"
+	return "under 2 minutes"
 }

@@ -178,3 +178,48 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+// BenchmarkInsights reads n generated users once and reports their
+// findings, from JumpCloud alone or joined with an Oomnitza synced from
+// it. heap-B/user is the peak live heap above the fakes' stores during one
+// more run (pages in flight, the Oomnitza index when joined, and the
+// report, which holds the users with findings: about 30% of the generated
+// users).
+func BenchmarkInsights(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		for _, joined := range []bool{false, true} {
+			b.Run(fmt.Sprintf("users=%d/joined=%v", n, joined), func(b *testing.B) {
+				w := newWorld(b, n, worldOpts{})
+				opts := []jcsync.InsightsOption{jcsync.InsightsAt(syncNow)}
+				if joined {
+					if rep, err := w.syncer(b, standard(), jcsync.WithConcurrency(8)).Run(b.Context()); err != nil || rep.Err() != nil {
+						b.Fatal(err, rep.Err())
+					}
+					opts = append(opts, jcsync.JoinOomnitza(w.oc, standard()))
+				}
+				var withFindings int
+				for b.Loop() {
+					rep, err := jcsync.Insights(b.Context(), w.jc, opts...)
+					if err != nil || rep.JumpCloudRead != n {
+						b.Fatal(err)
+					}
+					seen := map[string]bool{}
+					for _, fr := range rep.Findings {
+						for _, u := range fr.Users {
+							seen[u.JumpCloudID] = true
+						}
+					}
+					withFindings = len(seen)
+				}
+				heap := peakHeap(func() {
+					if _, err := jcsync.Insights(b.Context(), w.jc, opts...); err != nil {
+						b.Fatal(err)
+					}
+				})
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+				b.ReportMetric(float64(heap)/float64(n), "heap-B/user")
+				b.ReportMetric(float64(withFindings)/float64(n), "with-findings")
+			})
+		}
+	}
+}

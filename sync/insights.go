@@ -398,8 +398,8 @@ func (j *insightsJoin) byJumpCloudID(id string) (int32, bool) {
 	return ti, found && ti != duplicate
 }
 
-// gone lists the Oomnitza users carrying a JumpCloud id that JumpCloud no
-// longer has.
+// gone lists the active Oomnitza users carrying a JumpCloud id that
+// JumpCloud no longer has (a suspended one was already deprovisioned).
 func (j *insightsJoin) gone() []InsightsUser {
 	s, t := j.s, j.t
 	if s.k.idField == "" {
@@ -410,6 +410,9 @@ func (j *insightsJoin) gone() []InsightsUser {
 		id := s.norm(s.k.idField, t.val(int32(ti), s.k.idField))
 		if id == "" || j.seen[ti] {
 			continue
+		}
+		if suspended, _ := boolish(t.val(int32(ti), "suspended")); suspended {
+			continue // already deprovisioned: it no longer counts in Oomnitza
 		}
 		u := InsightsUser{OomnitzaUserID: t.ids[ti], JumpCloudID: id, Detail: "JumpCloud has no user " + id,
 			Evidence: []presets.Evidence{{Field: s.k.idField, Value: id}}}

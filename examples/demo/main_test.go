@@ -49,7 +49,7 @@ func TestDemoSmallTenant(t *testing.T) {
 	}
 	for _, want := range []string{"3. Apply: 120 created", "4. Run again: 120 unchanged, 0 Oomnitza writes",
 		"jumpcloud.create_user applied", "jumpcloud.unlock_user applied", "jumpcloud.expire_password applied",
-		"jumpcloud.user_role applied", "jumpcloud.delete_user applied", "read 120 users", "9. The final report"} {
+		"jumpcloud.user_role applied", "jumpcloud.delete_user applied", "read 120 users", "10. The final report", "9. Monday morning: jcsync.Insights", "6 unlocked; insights again: 0 locked"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
@@ -71,6 +71,9 @@ func TestDemoJSON(t *testing.T) {
 	}
 	if doc.Disputed == nil || doc.ThresholdStop == "" || doc.Deprovisioned == 0 {
 		t.Errorf("disputed %v, threshold %q, deprovisioned %d", doc.Disputed, doc.ThresholdStop, doc.Deprovisioned)
+	}
+	if doc.FixedLocked != 6 || doc.Insights["locked"] != 6 {
+		t.Errorf("insights %v, fixed %d", doc.Insights, doc.FixedLocked)
 	}
 	seen := map[string]bool{}
 	for _, r := range doc.Presets {

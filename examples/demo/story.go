@@ -18,18 +18,20 @@ import (
 
 // storyJSON is what -json prints: the story's figures, for machines.
 type storyJSON struct {
-	Users         int                   `json:"jumpcloud_users"`
-	DraftError    string                `json:"draft_error"`
-	Plan          map[jcsync.OpKind]int `json:"plan"`
-	Applied       jcsync.Counts         `json:"applied"`
-	Rerun         rerunJSON             `json:"rerun"`
-	Changed       []jcsync.Op           `json:"changed"`
-	Disputed      *jcsync.Op            `json:"disputed,omitempty"`
-	ThresholdStop string                `json:"threshold_stop"`
-	Deprovisioned int                   `json:"deprovisioned"`
-	Presets       []*presets.Result     `json:"presets"`
-	Final         jcsync.Counts         `json:"final"`
-	FinalCalls    map[string]int        `json:"final_api_calls"`
+	Users         int                     `json:"jumpcloud_users"`
+	DraftError    string                  `json:"draft_error"`
+	Plan          map[jcsync.OpKind]int   `json:"plan"`
+	Applied       jcsync.Counts           `json:"applied"`
+	Rerun         rerunJSON               `json:"rerun"`
+	Changed       []jcsync.Op             `json:"changed"`
+	Disputed      *jcsync.Op              `json:"disputed,omitempty"`
+	ThresholdStop string                  `json:"threshold_stop"`
+	Deprovisioned int                     `json:"deprovisioned"`
+	Presets       []*presets.Result       `json:"presets"`
+	Insights      map[presets.Finding]int `json:"insights"`
+	FixedLocked   int                     `json:"fixed_locked"`
+	Final         jcsync.Counts           `json:"final"`
+	FinalCalls    map[string]int          `json:"final_api_calls"`
 }
 
 type rerunJSON struct {
@@ -189,13 +191,18 @@ func runStory(ctx context.Context, out io.Writer, n int) (*storyJSON, error) {
 	}
 	doc.Presets = results
 
-	// 9. The final report: a scheduled run would print this every day.
+	// 9. Monday morning: who needs attention, and the preset that fixes it.
+	if err := runInsights(ctx, out, doc, jsrv, jc, oc); err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+
+	// 10. The final report: a scheduled run would print this every day.
 	rep, err = allowed.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
 	doc.Final, doc.FinalCalls = rep.Counts, rep.Calls
-	say("\n9. The final report (what a daily sync.RunEvery prints):\n%s", indent(rep.Summary()))
+	say("\n10. The final report (what a daily sync.RunEvery prints):\n%s", indent(rep.Summary()))
 	say("    (the story ran in %s)", time.Since(now).Round(time.Millisecond))
 	return doc, nil
 }
@@ -300,4 +307,54 @@ func runPresets(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server, 
 			len(ids), locked, round, counts[presets.StatusApplied], counts[presets.StatusNoOp], counts[presets.StatusFailed])
 	}
 	return all, nil
+}
+
+// runInsights shows the tenant's insights, joined with Oomnitza, and
+// fixes the locked accounts with the preset the report names.
+func runInsights(ctx context.Context, out io.Writer, doc *storyJSON, jsrv *jumpcloudtest.Server, jc *jumpcloud.Client, oc *oomnitza.Client) error {
+	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	// Over the weekend, six people locked themselves out.
+	locked := 0
+	for _, u := range jsrv.Users() {
+		if locked < 6 && !u.Suspended && !u.AccountLocked {
+			jsrv.LockUser(u.ID)
+			locked++
+		}
+	}
+	rep, err := jcsync.Insights(ctx, jc, jcsync.JoinOomnitza(oc, mapping.Standard()))
+	if err != nil {
+		return err
+	}
+	doc.Insights = map[presets.Finding]int{}
+	say("\n9. Monday morning: jcsync.Insights over %d JumpCloud users, joined with %d Oomnitza users:", rep.JumpCloudRead, rep.OomnitzaRead)
+	for _, fr := range rep.Findings {
+		doc.Insights[fr.Finding] = fr.Count
+		fix := fr.Fix
+		if fr.Preset != "" {
+			fix = "fix: " + fr.Preset
+		}
+		say("    %-45s %4d   %s", fr.Title, fr.Count, fix)
+	}
+	lockedRep := rep.Finding(presets.FindingLocked)
+	var ids []string
+	for _, u := range lockedRep.Users {
+		ids = append(ids, u.OomnitzaUserID)
+	}
+	say("    locked: %s (%s)", lockedRep.Users[0].Username, lockedRep.Users[0].Detail)
+	results, err := presets.NewRunner(jc, oc).RunMany(ctx, lockedRep.Preset, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.Status == presets.StatusApplied {
+			doc.FixedLocked++
+		}
+	}
+	again, err := jcsync.Insights(ctx, jc, jcsync.JoinOomnitza(oc, mapping.Standard()))
+	if err != nil {
+		return err
+	}
+	say("    RunMany %s over the %d locked users: %d unlocked; insights again: %d locked",
+		lockedRep.Preset, len(ids), doc.FixedLocked, again.Finding(presets.FindingLocked).Count)
+	return nil
 }

@@ -136,7 +136,7 @@ func GenerateUsersAt(n int, seed uint64, now time.Time) []*jumpcloud.User {
 		// about four in five users have MFA configured, one in forty
 		// active users has a password that never expires.
 		h := fnv.New64a()
-		h.Write([]byte(u.ID))
+		h.Write([]byte(u.ID[8:])) // the random part: the same for a seed on any day
 		mix := h.Sum64()
 		u.MFA = &jumpcloud.MFA{Configured: u.State == jumpcloud.StateActivated && mix%5 != 0}
 		u.TOTPEnabled = u.MFA.Configured
