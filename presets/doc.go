@@ -68,6 +68,17 @@
 // administrator with the same email from GET /api/users; else the plain
 // role "User".
 //
+// # Insights
+//
+// Suggest reads one JumpCloud user's wire record and reports what needs
+// attention, each Suggestion with its evidence (the fields and values it
+// rests on) and the preset that fixes it, or, when none of the five does,
+// what does: locked accounts (Unlock User), expired passwords (no preset:
+// the user must reset), passwords expiring soon or never expiring (Expire
+// System Password), users never activated and MFA not configured (no
+// preset), administrators (User Role). Findings and Describe list every
+// finding; the sync package's Insights runs Suggest over a whole tenant.
+//
 // # Errors
 //
 // ErrInvalidInput (an *InputError naming the field, the value and what was

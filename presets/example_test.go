@@ -3,6 +3,8 @@ package presets_test
 import (
 	"context"
 	"fmt"
+	"log"
+	"time"
 
 	"github.com/jcoom/jcoom/jumpcloud"
 	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
@@ -82,4 +84,23 @@ func ExampleAll() {
 	// jumpcloud.unlock_user POST /api/systemusers/{{jump_cloud_user_id}}/unlock
 	// jumpcloud.expire_password POST /api/systemusers/{{jump_cloud_user_id}}/expire
 	// jumpcloud.user_role GET /api/systemusers/{{jump_cloud_user_id}}
+}
+
+// Suggest says what needs attention about one JumpCloud user, and the
+// preset that fixes it.
+func ExampleSuggest() {
+	user := map[string]any{"username": "ada", "state": "ACTIVATED", "activated": true,
+		"account_locked": true, "account_locked_date": "2026-11-29T09:00:00Z", "badLoginAttempts": float64(6),
+		"password_expired": false, "password_expiration_date": "2026-12-09T09:00:00Z",
+		"mfa": map[string]any{"configured": true}, "admin": nil}
+	sugs, err := presets.Suggest(user, presets.At(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range sugs {
+		fmt.Printf("%s: %s -> %s\n", s.Finding, s.Detail, s.Preset)
+	}
+	// Output:
+	// locked: locked for 3 days after 6 bad logins -> jumpcloud.unlock_user
+	// password_expiring: the password expires in 7 days -> jumpcloud.expire_password
 }

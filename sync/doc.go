@@ -81,6 +81,17 @@
 // endpoint and encodes to JSON. Err is non-nil whenever anything failed,
 // was not run, or JumpCloud was not read completely.
 //
+// # Insights
+//
+// Insights reads the JumpCloud users once, streamed, and reports per
+// finding (presets.Findings) the count, the users and the preset that
+// fixes it. JoinOomnitza joins the Oomnitza users through the mapping's
+// sync keys, adding suspended in JumpCloud but active in Oomnitza, gone
+// from JumpCloud (only after a complete read) and missing from Oomnitza,
+// and naming each user's Oomnitza record so a presets.Runner can fix it.
+// The report encodes to JSON, CSV and a summary; InsightsAt fixes the
+// clock. It writes nothing.
+//
 // # Schema
 //
 // FetchSchema and SchemaFromFields turn Oomnitza field metadata into the

@@ -12,6 +12,7 @@ import (
 	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
+	"github.com/jcoom/jcoom/presets"
 	jcsync "github.com/jcoom/jcoom/sync"
 )
 
@@ -164,4 +165,24 @@ func ExampleDaily() {
 	// Output:
 	// daily at 02:00 UTC -> 2026-12-03T02:00:00Z
 	// true
+}
+
+// Insights reads JumpCloud once and reports, per finding, the users and
+// the preset that fixes it; joined with Oomnitza it also finds who is
+// missing on either side.
+func ExampleInsights() {
+	jc, oc, closeAll := exampleClients(200)
+	defer closeAll()
+	ctx := stdcontext.Background()
+	rep, err := jcsync.Insights(ctx, jc, jcsync.JoinOomnitza(oc, mapping.Standard()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	missing := rep.Finding(presets.FindingMissingFromOomnitza)
+	fmt.Println(missing.Title+":", missing.Count)
+	locked := rep.Finding(presets.FindingLocked)
+	fmt.Println(locked.Title+":", locked.Count > 0, "fix:", locked.Preset)
+	// Output:
+	// In JumpCloud, missing from Oomnitza: 200
+	// Locked accounts: true fix: jumpcloud.unlock_user
 }

@@ -52,7 +52,7 @@ func TestREADMESnippetsAreHere(t *testing.T) {
 	src, err := os.ReadFile("snippets_test.go")
 	require.NoError(t, err)
 	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
-	require.Len(t, blocks, 7, "a README Go block was added or removed: add it to snippets_test.go")
+	require.Len(t, blocks, 8, "a README Go block was added or removed: add it to snippets_test.go")
 	hay := normalise(string(src))
 	for _, b := range blocks {
 		assert.True(t, contains(hay, normalise(b[1])), "README snippet not in snippets_test.go (edit both together):\n%s", b[1])
@@ -101,6 +101,15 @@ func TestREADMESnippetsRun(t *testing.T) {
 	first, err := oc.Users.Get(ctx, ids[0])
 	require.NoError(t, err)
 	require.NoError(t, presetsQuickStart(ctx, jc, oc, first.CustomString("jump_cloud_user_id"), ids[0], ids[:5]))
+
+	for _, u := range js.Users()[:3] {
+		js.LockUser(u.ID)
+	}
+	require.NoError(t, insightsQuickStart(ctx, jc, oc))
+	for _, u := range js.Users()[:3] {
+		got, _ := js.User(u.ID)
+		assert.False(t, got.AccountLocked, "the insights quick start unlocked %s", u.Username)
+	}
 
 	require.NoError(t, fakesQuickStart())
 }

@@ -189,3 +189,24 @@ func fakesQuickStart() error {
 	fmt.Println(jc.BaseURL(), srv.Calls()["GET /api/systemusers"], srv.FaultsServed(), srv.Connections())
 	return nil
 }
+
+func insightsQuickStart(ctx context.Context, jc *jumpcloud.Client, oc *oomnitza.Client) error {
+	rep, err := sync.Insights(ctx, jc,
+		sync.JoinOomnitza(oc, mapping.Standard()), // optional: adds the findings that need both sides
+		sync.ExpiringDays(7))
+	if err != nil {
+		return err
+	}
+	fmt.Print(rep.Summary()) // per finding: count, the fix, the first users; also rep.JSON(), rep.WriteCSV(w)
+	locked := rep.Finding(presets.FindingLocked)
+	var ids []string
+	for _, u := range locked.Users {
+		ids = append(ids, u.OomnitzaUserID) // joined: each user's Oomnitza record
+	}
+	results, err := presets.NewRunner(jc, oc).RunMany(ctx, locked.Preset, ids) // jumpcloud.unlock_user
+	if err != nil {
+		return err
+	}
+	fmt.Println(len(results), "unlocked")
+	return nil
+}
