@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -138,14 +139,9 @@ is saved for review and 'jcoom apply' applies exactly it.`,
 			if err != nil {
 				return err
 			}
-			p, err := s.Plan(cmd.Context())
-			bar.finish()
+			p, b, err := makePlan(cmd.Context(), s, bar)
 			if p == nil {
 				return err
-			}
-			b, jerr := p.JSON()
-			if jerr != nil {
-				return jerr
 			}
 			if out != "" {
 				if werr := writeFile(out, b); werr != nil {
@@ -164,6 +160,21 @@ is saved for review and 'jcoom apply' applies exactly it.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the plan as JSON to this file")
 	cmd.Flags().IntVar(&diff, "diff", 20, "show the field changes of at most this many operations")
 	return cmd
+}
+
+// makePlan plans and encodes the plan. A plan stopped by a deprovision
+// threshold comes with its error, for review.
+func makePlan(ctx context.Context, s *jcsync.Syncer, bar *progressView) (*jcsync.Plan, []byte, error) {
+	p, err := s.Plan(ctx)
+	bar.finish()
+	if p == nil {
+		return nil, nil, err
+	}
+	b, jerr := p.JSON()
+	if jerr != nil {
+		return nil, nil, jerr
+	}
+	return p, b, err
 }
 
 // printPlan prints a plan: its JSON b with --json, else its summary, the
@@ -304,14 +315,9 @@ interrupted; a run that fails is reported and the next one still happens.`,
 				return err
 			}
 			if dryRun {
-				p, err := s.Plan(ctx)
-				bar.finish()
+				p, b, err := makePlan(ctx, s, bar)
 				if p == nil {
 					return err
-				}
-				b, jerr := p.JSON()
-				if jerr != nil {
-					return jerr
 				}
 				a.printPlan(b, p, diff, "Dry run: nothing was written.")
 				return err
