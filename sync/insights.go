@@ -365,6 +365,14 @@ func (j *insightsJoin) match(rec map[string]any, jcID string) joinMatch {
 	if matched < 0 {
 		return joinMatch{missing: true, evidence: ev}
 	}
+	if s.k.idField != "" {
+		if held := s.norm(s.k.idField, t.val(matched, s.k.idField)); held != "" && held != s.norm(s.k.idField, jcID) {
+			// The record is another JumpCloud user's (a recycled email): the
+			// sync disputes it, and a preset run from it would act on that
+			// other user. Not joined.
+			return joinMatch{}
+		}
+	}
 	m := joinMatch{oomnitzaID: t.ids[matched]}
 	state, _ := rec["state"].(string)
 	jcSuspended, _ := rec["suspended"].(bool)

@@ -159,6 +159,21 @@ func TestInsightsJoinedWithOomnitza(t *testing.T) {
 		require.NoError(t, err)
 		joined[u.ID] = true
 	}
+	// A recycled email: one more leaves, and a newcomer gets the address.
+	// The newcomer is not joined to the leaver's record (a preset run from
+	// it would act on the leaver), and the leaver is gone.
+	var recycled *jumpcloud.User
+	for _, u := range users[20:] {
+		if !u.Suspended {
+			_, err := w.jc.Users.Delete(ctx, u.ID, &jumpcloud.DeleteOptions{CascadeManager: true})
+			require.NoError(t, err)
+			gone[u.ID] = true
+			recycled, err = w.jc.Users.Create(ctx, &jumpcloud.UserCreateRequest{Username: "newcomer", Email: u.Email, Firstname: "New", Lastname: "Comer"})
+			require.NoError(t, err)
+			w.jsrv.LockUser(recycled.ID)
+			break
+		}
+	}
 	suspended := map[string]bool{}
 	for _, u := range users[50:] {
 		if len(suspended) == 2 {
@@ -187,6 +202,10 @@ func TestInsightsJoinedWithOomnitza(t *testing.T) {
 	assert.Equal(t, presets.NameCreateUser, goneRep.Preset)
 	// Joined findings name the Oomnitza record, so a preset can run from it.
 	for _, u := range rep.Finding(presets.FindingLocked).Users {
+		if u.JumpCloudID == recycled.ID {
+			assert.Empty(t, u.OomnitzaUserID, "the recycled email's record belongs to the leaver")
+			continue
+		}
 		require.NotEmpty(t, u.OomnitzaUserID, u.Username)
 		rec, ok := w.osrv.User(u.OomnitzaUserID)
 		require.True(t, ok)
