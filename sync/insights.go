@@ -190,7 +190,7 @@ func Insights(ctx context.Context, jc *jumpcloud.Client, opts ...InsightsOption)
 			rep.Notes = append(rep.Notes, "Oomnitza has no suspended field: suspended-but-active users cannot be found")
 		}
 	}
-	admins := &adminRoles{ctx: ctx, jc: jc}
+	admins := &adminIndex{ctx: ctx, jc: jc}
 	suggestOpts := []presets.SuggestOption{presets.At(c.now), presets.ExpiringWithin(c.expiringDays),
 		presets.NotActivatedFor(c.activationDays), presets.WithAdminLookup(admins.role)}
 	listing := jc.Users.Records(ctx, &jumpcloud.ListOptions{Concurrency: c.concurrency})
@@ -249,37 +249,6 @@ func Insights(ctx context.Context, jc *jumpcloud.Client, opts ...InsightsOption)
 func withDetail(u InsightsUser, detail string, ev ...presets.Evidence) InsightsUser {
 	u.Detail, u.Evidence = detail, ev
 	return u
-}
-
-// adminRoles looks administrators up by email, reading GET /api/users
-// once, the first time a user without an admin property needs it.
-type adminRoles struct {
-	ctx    context.Context
-	jc     *jumpcloud.Client
-	byMail map[string]string
-	err    error
-}
-
-func (a *adminRoles) role(email string) (string, bool, error) {
-	if a.byMail == nil && a.err == nil {
-		a.byMail = map[string]string{}
-		for ad, err := range a.jc.Admins.All(a.ctx, nil) {
-			if err != nil {
-				a.err = fmt.Errorf("reading the JumpCloud administrators: %w", err)
-				break
-			}
-			role := ad.RoleName
-			if role == "" && len(ad.RoleNames) > 0 {
-				role = ad.RoleNames[0]
-			}
-			a.byMail[strings.ToLower(strings.TrimSpace(ad.Email))] = role
-		}
-	}
-	if a.err != nil {
-		return "", false, a.err
-	}
-	r, ok := a.byMail[strings.ToLower(strings.TrimSpace(email))]
-	return r, ok, nil
 }
 
 // insightsJoin is the Oomnitza side of an insights report: the sync's own
@@ -392,17 +361,11 @@ func (j *insightsJoin) byJumpCloudID(id string) (int32, bool) {
 		return 0, false
 	}
 	v := s.norm(s.k.idField, id)
-	var ti int32
-	var found bool
-	if t.byID != nil {
-		ti, found = t.byID[v]
-	} else {
-		for i, key := range s.m.SyncKeys {
-			if key == s.k.idField {
-				ti, found = t.keys[i][v]
-			}
-		}
+	index := t.byID // the id field is not a sync key
+	if k := slices.Index(s.m.SyncKeys, s.k.idField); k >= 0 {
+		index = t.keys[k]
 	}
+	ti, found := index[v]
 	return ti, found && ti != duplicate
 }
 
@@ -431,25 +394,15 @@ func (j *insightsJoin) gone() []InsightsUser {
 	return out
 }
 
+// boolish reads a boolean field value as the mapping converts one; nil is
+// false, and known is false for a value that is not a boolean.
 func boolish(v any) (value, known bool) {
-	switch x := v.(type) {
-	case bool:
-		return x, true
-	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "true", "1", "yes":
-			return true, true
-		case "false", "0", "no", "":
-			return false, true
-		}
-	case json.Number:
-		return x.String() != "0", true
-	case float64:
-		return x != 0, true
-	case nil:
+	if v == nil {
 		return false, true
 	}
-	return false, false
+	b, err := mapping.Convert(mapping.TypeBoolean, v)
+	value, _ = b.(bool)
+	return value, err == nil
 }
 
 // JSON encodes the report.

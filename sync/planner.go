@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jcoom/jcoom/jumpcloud"
 	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 	"github.com/jcoom/jcoom/presets"
@@ -220,9 +221,8 @@ type planner struct {
 	// srcIDs are every source id read, matched or not.
 	srcIDs  map[string]struct{}
 	saas    *saasState
-	admins  map[string]string // email (folded) -> role, read when needed
+	admins  *adminIndex
 	readErr string
-	ctx     context.Context
 }
 
 func (s *Syncer) plan(ctx context.Context, pc *prepared) (*Plan, error) {
@@ -235,7 +235,8 @@ func (s *Syncer) plan(ctx context.Context, pc *prepared) (*Plan, error) {
 	}
 	p.TargetRead = len(t.ids)
 	pl := &planner{s: s, cm: pc.cm, t: t, p: p, targets: pc.cm.Targets(), srcSeen: make([]map[string]int, len(s.m.SyncKeys)),
-		claimed: make([]int32, len(t.ids)), srcIDs: map[string]struct{}{}, ctx: ctx}
+		claimed: make([]int32, len(t.ids)), srcIDs: map[string]struct{}{},
+		admins: &adminIndex{ctx: ctx, jc: s.jc, onRead: func() { s.k.calls.add("GET /api/users", 1) }}}
 	for i := range pl.srcSeen {
 		pl.srcSeen[i] = map[string]int{}
 	}
@@ -444,7 +445,7 @@ func (pl *planner) saasFor(op *Op, rec map[string]any, targetID string) error {
 	if pl.saas == nil {
 		return nil
 	}
-	role, _, err := presets.RoleOf(rec, pl.adminRole)
+	role, _, err := presets.RoleOf(rec, pl.admins.role)
 	if err != nil {
 		return err
 	}
@@ -459,24 +460,41 @@ func (pl *planner) saasFor(op *Op, rec map[string]any, targetID string) error {
 	return nil
 }
 
-// adminRole answers presets.RoleOf for tenants without the admin
-// property, from one listing of the administrators.
-func (pl *planner) adminRole(email string) (string, bool, error) {
-	if pl.admins == nil {
-		pl.admins = map[string]string{}
-		pl.s.k.calls.add("GET /api/users", 1)
-		for a, err := range pl.s.jc.Admins.All(pl.ctx, nil) {
-			if err != nil {
-				return "", false, fmt.Errorf("sync: reading the JumpCloud administrators: %w", err)
-			}
-			role := a.RoleName
-			if role == "" && len(a.RoleNames) > 0 {
-				role = a.RoleNames[0]
-			}
-			pl.admins[strings.ToLower(strings.TrimSpace(a.Email))] = role
+// adminIndex answers presets.RoleOf's lookup for tenants whose system
+// users have no admin property: the administrators by email, from one
+// listing (GET /api/users) read the first time it is needed. A failed
+// read is an error for every lookup, never a partial answer.
+type adminIndex struct {
+	ctx    context.Context
+	jc     *jumpcloud.Client
+	onRead func() // counts the call, if set
+	byMail map[string]string
+	err    error
+}
+
+func (a *adminIndex) role(email string) (string, bool, error) {
+	if a.byMail == nil && a.err == nil {
+		if a.onRead != nil {
+			a.onRead()
 		}
+		byMail := map[string]string{}
+		for ad, err := range a.jc.Admins.All(a.ctx, nil) {
+			if err != nil {
+				a.err = fmt.Errorf("sync: reading the JumpCloud administrators: %w", err)
+				return "", false, a.err
+			}
+			role := ad.RoleName
+			if role == "" && len(ad.RoleNames) > 0 {
+				role = ad.RoleNames[0]
+			}
+			byMail[strings.ToLower(strings.TrimSpace(ad.Email))] = role
+		}
+		a.byMail = byMail
 	}
-	r, ok := pl.admins[strings.ToLower(strings.TrimSpace(email))]
+	if a.err != nil {
+		return "", false, a.err
+	}
+	r, ok := a.byMail[strings.ToLower(strings.TrimSpace(email))]
 	return r, ok, nil
 }
 
