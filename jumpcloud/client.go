@@ -43,6 +43,11 @@ type Client struct {
 	Users *UsersService
 	// Admins reads console administrators (/api/users).
 	Admins *AdminsService
+	// Systems reads devices (API v1 /api/systems).
+	Systems *SystemsService
+	// Insights reads System Insights tables (API v2
+	// /api/v2/systeminsights): the hardware facts of devices.
+	Insights *InsightsService
 }
 
 type settings struct {
@@ -137,6 +142,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c := &Client{tc: tc, orgID: s.orgID}
 	c.Users = &UsersService{client: c}
 	c.Admins = &AdminsService{client: c}
+	c.Systems = &SystemsService{client: c}
+	c.Insights = &InsightsService{client: c}
 	return c, nil
 }
 

@@ -40,6 +40,11 @@ func (l *RecordListing) Read() int { return int(l.read.Load()) }
 // Records lists the users matching opts in their wire form (see
 // RecordListing). It makes no request until the listing is ranged.
 func (s *UsersService) Records(ctx context.Context, opts *ListOptions) *RecordListing {
+	return s.client.records(ctx, "/api/systemusers", "systemusers", "users", userFilterFields(), opts)
+}
+
+// records lists a v1 collection ({totalCount, results}) in wire form.
+func (c *Client) records(ctx context.Context, path, what, noun string, fields *fieldSet, opts *ListOptions) *RecordListing {
 	l := &RecordListing{}
 	l.total.Store(-1)
 	o := opts.clone()
@@ -49,27 +54,27 @@ func (s *UsersService) Records(ctx context.Context, opts *ListOptions) *RecordLi
 	if len(o.Fields) > 0 && !slices.Contains(o.Fields, "_id") {
 		o.Fields = append(o.Fields, "_id")
 	}
-	if _, err := o.values(userFilterFields()); err != nil {
+	if _, err := o.values(fields); err != nil {
 		l.seq = func(yield func(map[string]any, error) bool) { yield(nil, err) }
 		return l
 	}
 	inner := paging.All(ctx, paging.Spec[map[string]any]{
-		What:  "jumpcloud: systemusers",
+		What:  "jumpcloud: " + what,
 		Start: o.Skip, Limit: o.Limit, Concurrency: o.Concurrency,
 		Key: func(r map[string]any) string { id, _ := r["_id"].(string); return id },
 		Fetch: func(ctx context.Context, skip, limit int) (paging.Page[map[string]any], error) {
 			po := o
 			po.Skip, po.Limit = skip, limit
-			q, err := po.values(userFilterFields())
+			q, err := po.values(fields)
 			if err != nil {
 				return paging.Page[map[string]any]{}, err
 			}
-			var page recordPage
-			if _, err := s.client.do(ctx, http.MethodGet, "/api/systemusers", q, nil, &page); err != nil {
+			page := recordPage{what: noun}
+			if _, err := c.do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
 				return paging.Page[map[string]any]{}, err
 			}
 			if page.Results == nil {
-				return paging.Page[map[string]any]{}, transport.UnexpectedReply("jumpcloud", http.MethodGet, "/api/systemusers", "the reply has no results list")
+				return paging.Page[map[string]any]{}, transport.UnexpectedReply("jumpcloud", http.MethodGet, path, "the reply has no results list")
 			}
 			l.total.Store(int64(page.TotalCount))
 			return paging.Page[map[string]any]{Items: page.Results, Total: page.TotalCount}, nil
@@ -89,8 +94,9 @@ func (s *UsersService) Records(ctx context.Context, opts *ListOptions) *RecordLi
 	return l
 }
 
-// recordPage is a page of users decoded once into generic records.
+// recordPage is a page of records decoded once into generic records.
 type recordPage struct {
+	what       string // "users", "systems": for errors
 	TotalCount int
 	Results    []map[string]any
 }
@@ -101,11 +107,11 @@ func (p *recordPage) UnmarshalJSON(b []byte) error {
 		Results    []map[string]any `json:"results"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
-		return fmt.Errorf("jumpcloud: decoding a page of users: %w", err)
+		return fmt.Errorf("jumpcloud: decoding a page of %s: %w", p.what, err)
 	}
 	for i, r := range w.Results {
 		if r == nil {
-			return fmt.Errorf("jumpcloud: decoding a page of users: result %d is not an object", i)
+			return fmt.Errorf("jumpcloud: decoding a page of %s: result %d is not an object", p.what, i)
 		}
 	}
 	p.TotalCount, p.Results = w.TotalCount, w.Results

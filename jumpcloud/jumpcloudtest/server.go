@@ -3,6 +3,7 @@ package jumpcloudtest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -44,6 +45,11 @@ type Server struct {
 	seq       uint64
 	lastUID   int // the highest unix_uid given out or seeded
 	generate  [][2]uint64
+
+	systems    map[string]record              // id -> device
+	sysIDs     []string                       // sorted device ids
+	insights   map[string]map[string][]record // table -> system id -> rows
+	genSystems [][2]uint64
 }
 
 type record = map[string]any
@@ -125,6 +131,7 @@ func NewServer(opts ...Option) *Server {
 		apiKey: DefaultAPIKey, orgID: DefaultOrgID, now: time.Now,
 		defaultSt: string(jumpcloud.StateActivated),
 		users:     map[string]record{}, passwords: map[string]string{},
+		systems: map[string]record{}, insights: map[string]map[string][]record{},
 	}
 	s.plumbing = fakehttp.New(fakehttp.Hooks{Admit: s.admit, WriteError: func(w http.ResponseWriter, code int) {
 		if code == http.StatusTooManyRequests {
@@ -139,6 +146,18 @@ func NewServer(opts ...Option) *Server {
 	for _, g := range s.generate {
 		for _, u := range GenerateUsersAt(int(g[0]), g[1], s.now()) {
 			s.addUser(u)
+		}
+	}
+	for _, g := range s.genSystems {
+		users := make([]*jumpcloud.User, 0, len(s.ids))
+		for _, id := range s.ids {
+			users = append(users, toUser(s.users[id]))
+		}
+		for _, d := range GenerateSystemsAt(int(g[0]), g[1], s.now(), users) {
+			id := s.addSystem(d.System)
+			for _, table := range slices.Sorted(maps.Keys(d.Insights)) {
+				s.setRows(table, id, d.Insights[table])
+			}
 		}
 	}
 	s.ts = s.plumbing.Serve(s.routes())
@@ -358,6 +377,9 @@ func (s *Server) routes() http.Handler {
 	handle("DELETE /api/systemusers/{id}/sshkeys/{key}", s.deleteSSHKey)
 	handle("POST /api/search/systemusers", s.searchUsers)
 	handle("GET /api/users", s.listAdmins)
+	handle("GET /api/systems", s.listSystems)
+	handle("GET /api/systems/{id}", s.getSystem)
+	handle("GET /api/v2/systeminsights/{table}", s.listInsights)
 	mux.Handle("/", s.wrap("other", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "NOT_FOUND")
 	})))
