@@ -39,6 +39,8 @@ type Client struct {
 
 	// Users manages People records: /api/v3/users.
 	Users *UsersService
+	// Assets manages hardware assets: /api/v3/assets.
+	Assets *AssetsService
 	// SaaS manages SaaS applications, their users and roles: /api/v3/saas.
 	SaaS *SaaSService
 	// SaaSUsers activates and deactivates SaaS-user records: /api/v3/saas_users.
@@ -147,6 +149,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{tc: tc, headers: s.headers}
 	c.Users = &UsersService{client: c}
+	c.Assets = &AssetsService{client: c}
 	c.SaaS = &SaaSService{client: c}
 	c.SaaSUsers = &SaaSUsersService{client: c}
 	return c, nil

@@ -12,7 +12,8 @@ import (
 	"strings"
 )
 
-// Field is the metadata of one People field (GET /api/v3/users/meta).
+// Field is the metadata of one field of a module: People (GET
+// /api/v3/users/meta) or assets (GET /api/v3/assets/meta).
 type Field struct {
 	ExternalID   string
 	InternalID   string
@@ -104,8 +105,13 @@ type fieldWire struct {
 // id: label, data type, unique, editable, mandatory and dropdown values.
 // Build a mapping.Schema from it to validate a mapping.
 func (s *UsersService) Fields(ctx context.Context) ([]Field, error) {
+	return s.client.fields(ctx, "/api/v3/users/meta")
+}
+
+// fields reads a module's field metadata.
+func (c *Client) fields(ctx context.Context, path string) ([]Field, error) {
 	var meta map[string]fieldWire
-	if _, err := s.client.do(ctx, http.MethodGet, "/api/v3/users/meta", nil, nil, &meta); err != nil {
+	if _, err := c.do(ctx, http.MethodGet, path, nil, nil, &meta); err != nil {
 		return nil, err
 	}
 	out := make([]Field, 0, len(meta))

@@ -32,22 +32,32 @@ type UserPage struct {
 
 // ValidateID checks a user id before it is put in a URL path.
 func ValidateID(id string) error {
-	switch {
-	case id == "":
-		return errors.New("oomnitza: user id is empty")
-	case len(id) > 256:
-		return fmt.Errorf("oomnitza: user id %.20q... is longer than 256 characters", id)
-	case id == "." || id == "..":
-		return fmt.Errorf("oomnitza: user id %q is a path dot segment, not an id", id)
-	case strings.ContainsFunc(id, unicode.IsControl):
-		return fmt.Errorf("oomnitza: user id %q contains a control character", id)
-	case strings.ContainsFunc(id, unicode.IsSpace) || strings.ContainsAny(id, "/?#%\\"):
-		return fmt.Errorf("oomnitza: user id %q contains a character not allowed in an id ('/', '?', '#', '%%', '\\' or white space)", id)
+	if err := validateIdent("user", id); err != nil {
+		return err
 	}
 	for _, route := range siblingRoutes {
 		if strings.EqualFold(id, route) {
 			return fmt.Errorf("oomnitza: user id %q names the route /api/v3/users/%s, not a user", id, route)
 		}
+	}
+	return nil
+}
+
+// validateIdent checks an id of a kind of record ("user", "asset") before
+// it is put in a URL path: one segment, no dot segments, no character
+// that would change the path or the query.
+func validateIdent(kind, id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("oomnitza: %s id is empty", kind)
+	case len(id) > 256:
+		return fmt.Errorf("oomnitza: %s id %.20q... is longer than 256 characters", kind, id)
+	case id == "." || id == "..":
+		return fmt.Errorf("oomnitza: %s id %q is a path dot segment, not an id", kind, id)
+	case strings.ContainsFunc(id, unicode.IsControl):
+		return fmt.Errorf("oomnitza: %s id %q contains a control character", kind, id)
+	case strings.ContainsFunc(id, unicode.IsSpace) || strings.ContainsAny(id, "/?#%\\"):
+		return fmt.Errorf("oomnitza: %s id %q contains a character not allowed in an id ('/', '?', '#', '%%', '\\' or white space)", kind, id)
 	}
 	return nil
 }

@@ -56,6 +56,7 @@ type Server struct {
 	saasSeq   int
 	saasUsers map[string]*saasUser // saas_user_id -> record
 	roleSeq   int
+	assets    *assetStore
 }
 
 // Option configures a Server.
@@ -121,6 +122,7 @@ func NewServer(opts ...Option) *Server {
 		token: DefaultToken, now: time.Now, deleteWith: http.StatusOK, roles: defaultRoles,
 		fieldByID: map[string]*FieldSpec{}, users: map[string]map[string]any{},
 		uniqueIdx: map[string]map[string]string{}, saas: map[int]*saasApp{}, saasUsers: map[string]*saasUser{},
+		assets: newAssetStore(),
 	}
 	s.plumbing = fakehttp.New(fakehttp.Hooks{Admit: s.admit, WriteError: func(w http.ResponseWriter, code int) {
 		writeErrors(w, code, http.StatusText(code))
@@ -292,6 +294,12 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/v3/users/{ident}", s.getUser)
 	handle("PATCH /api/v3/users/{ident}", s.updateUser)
 	handle("DELETE /api/v3/users/{ident}", s.deleteUser)
+	handle("GET /api/v3/assets", s.listAssets)
+	handle("POST /api/v3/assets", s.createAsset)
+	handle("GET /api/v3/assets/meta", s.assetsMeta)
+	handle("GET /api/v3/assets/{ident}", s.getAsset)
+	handle("PATCH /api/v3/assets/{ident}", s.updateAsset)
+	handle("DELETE /api/v3/assets/{ident}", s.deleteAsset)
 	handle("GET /api/v3/saas", s.listSaaS)
 	handle("POST /api/v3/saas", s.createSaaS)
 	handle("GET /api/v3/saas/{ident}", s.getSaaS)

@@ -140,7 +140,7 @@ func (s *Server) present(rec map[string]any, fields []string) map[string]any {
 
 // identityFields are set by the server and never written, whatever the
 // headers say.
-var identityFields = map[string]bool{"user_id": true, "uid": true, "saas_id": true}
+var identityFields = map[string]bool{"user_id": true, "uid": true, "saas_id": true, "equipment_id": true}
 
 // convertBody converts body's values for the fields lookup knows. A
 // non-editable field is refused, naming it, unless ignoreMeta (the
@@ -440,15 +440,19 @@ func toInt64(v any) int64 {
 	return 0
 }
 
-func (s *Server) usersMeta(w http.ResponseWriter, r *http.Request) {
-	out := make(map[string]any, len(s.fields))
-	for i, f := range s.fields {
+func (s *Server) usersMeta(w http.ResponseWriter, _ *http.Request) { writeMeta(w, s.fields, "users") }
+
+// writeMeta answers a module's meta endpoint: each field's metadata by
+// external id, in the shape oomnitza-api.md documents.
+func writeMeta(w http.ResponseWriter, fields []*FieldSpec, module string) {
+	out := make(map[string]any, len(fields))
+	for i, f := range fields {
 		var dropdown []map[string]string
 		for _, v := range f.Dropdown {
 			dropdown = append(dropdown, map[string]string{"key": v, "value": v, "help_text": ""})
 		}
 		out[f.ExternalID] = map[string]any{
-			"internal_id": strings.ToUpper(f.ExternalID), "uid": i + 1, "label": f.Label, "belongs_to": "users",
+			"internal_id": strings.ToUpper(f.ExternalID), "uid": i + 1, "label": f.Label, "belongs_to": module,
 			"data_type": string(f.Type), "subtype": nil, "length": fieldLength(f.Type),
 			"editable": flagString(!f.ReadOnly), "hardcode": "0", "optional": flagString(!f.Mandatory),
 			"display_order": strconv.Itoa(i + 1), "default_value": nil, "unique": flagString(f.Unique),
