@@ -107,10 +107,118 @@ var jumpCloudUserFields = []SourceField{
 	src("Username", "username", SourceString, false),
 }
 
-// sourcePaths lists the catalog's paths, for did-you-mean hints.
-func sourcePaths() []string {
-	out := make([]string, len(jumpCloudUserFields))
-	for i, f := range jumpCloudUserFields {
+// JumpCloudSystemFields returns the source catalog of the assets kind:
+// every field of the JumpCloud system object, then the System Insights
+// tables a sync joins to each system. A table with one row per system
+// (system_info, os_version, chassis_info, battery) is an object, e.g.
+// system_info.hardware_model; disk_info, one row per disk, is a list
+// (disk_info.0.disk_size). A system without System Insights data has none
+// of them. The slice is the caller's to keep or change.
+func JumpCloudSystemFields() []SourceField { return append([]SourceField(nil), jumpCloudSystemFields...) }
+
+var jumpCloudSystemFields = []SourceField{
+	src("ID", "_id", SourceString, false),
+	src("Active", "active", SourceBool, false),
+	src("Agent Has Full Disk Access", "agentHasFullDiskAccess", SourceBool, false),
+	src("Agent Version", "agentVersion", SourceString, false),
+	src("Allow Multi-Factor Authentication", "allowMultiFactorAuthentication", SourceBool, false),
+	src("Allow Public Key Authentication", "allowPublicKeyAuthentication", SourceBool, false),
+	src("Allow SSH Password Authentication", "allowSshPasswordAuthentication", SourceBool, false),
+	src("Allow SSH Root Login", "allowSshRootLogin", SourceBool, false),
+	src("Amazon Instance ID", "amazonInstanceID", SourceString, false),
+	src("Architecture", "arch", SourceString, false),
+	src("Architecture Family", "archFamily", SourceString, false),
+	src("Attributes", "attributes", SourceList, false),
+	src("Azure AD Joined", "azureAdJoined", SourceBool, false),
+	src("Built-in Commands", "builtInCommands", SourceList, false),
+	src("Connection History", "connectionHistory", SourceList, false),
+	src("Created", "created", SourceDate, false),
+	src("Description", "description", SourceString, false),
+	src("Desktop Capable", "desktopCapable", SourceBool, false),
+	src("Display Manager", "displayManager", SourceString, false),
+	src("Display Name", "displayName", SourceString, false),
+	src("Domain Info", "domainInfo", SourceObject, false),
+	src("Full Disk Encryption", "fde", SourceObject, false),
+	src("Full Disk Encryption Active", "fde.active", SourceBool, false),
+	src("File System", "fileSystem", SourceString, false),
+	src("Has Service Account", "hasServiceAccount", SourceBool, false),
+	src("Hostname", "hostname", SourceString, false),
+	src("Hardware Vendor", "hwVendor", SourceString, false),
+	src("Is Policy Bound", "isPolicyBound", SourceBool, false),
+	src("Last Contact", "lastContact", SourceDate, false),
+	src("MDM", "mdm", SourceObject, false),
+	src("MDM Vendor", "mdm.vendor", SourceString, false),
+	src("Modify SSHD Config", "modifySSHDConfig", SourceBool, false),
+	src("Network Interfaces", "networkInterfaces", SourceList, false),
+	src("Organization", "organization", SourceString, false),
+	src("OS", "os", SourceString, false),
+	src("OS Family", "osFamily", SourceString, false),
+	src("OS Version Detail", "osVersionDetail", SourceObject, false),
+	src("Policy Stats", "policyStats", SourceObject, false),
+	src("Primary System User", "primarySystemUser", SourceObject, false),
+	src("Primary System User ID", "primarySystemUser.id", SourceString, false),
+	src("Provision Metadata", "provisionMetadata", SourceObject, false),
+	src("Remote Assist Agent Version", "remoteAssistAgentVersion", SourceString, false),
+	src("Remote IP", "remoteIP", SourceString, false),
+	src("Secure Login", "secureLogin", SourceObject, false),
+	src("Serial Number", "serialNumber", SourceString, false),
+	src("Service Account State", "serviceAccountState", SourceObject, false),
+	src("SSH Root Enabled", "sshRootEnabled", SourceBool, false),
+	src("SSHD Params", "sshdParams", SourceList, false),
+	src("System Insights", "systemInsights", SourceObject, false),
+	src("System Insights State", "systemInsights.state", SourceString, false),
+	src("System Timezone", "systemTimezone", SourceInt, false),
+	src("Tags", "tags", SourceList, false),
+	src("Template Name", "templateName", SourceString, false),
+	src("User Metrics", "userMetrics", SourceList, false),
+	src("Version", "version", SourceString, false),
+
+	src("System Info", "system_info", SourceObject, false),
+	src("Hardware Serial", "system_info.hardware_serial", SourceString, false),
+	src("Hardware Vendor (System Insights)", "system_info.hardware_vendor", SourceString, false),
+	src("Hardware Model", "system_info.hardware_model", SourceString, false),
+	src("Hardware Version", "system_info.hardware_version", SourceString, false),
+	src("CPU Brand", "system_info.cpu_brand", SourceString, false),
+	src("CPU Type", "system_info.cpu_type", SourceString, false),
+	src("CPU Physical Cores", "system_info.cpu_physical_cores", SourceInt, false),
+	src("CPU Logical Cores", "system_info.cpu_logical_cores", SourceInt, false),
+	src("Physical Memory", "system_info.physical_memory", SourceString, false),
+	src("Computer Name", "system_info.computer_name", SourceString, false),
+	src("Hardware UUID", "system_info.uuid", SourceString, false),
+	src("OS Version", "os_version", SourceObject, false),
+	src("OS Name", "os_version.name", SourceString, false),
+	src("OS Version Number", "os_version.version", SourceString, false),
+	src("OS Build", "os_version.build", SourceString, false),
+	src("OS Platform", "os_version.platform", SourceString, false),
+	src("OS Codename", "os_version.codename", SourceString, false),
+	src("OS Install Date", "os_version.install_date", SourceString, false),
+	src("Chassis Info", "chassis_info", SourceObject, false),
+	src("Chassis Types", "chassis_info.chassis_types", SourceString, false),
+	src("Chassis Manufacturer", "chassis_info.manufacturer", SourceString, false),
+	src("Chassis Model", "chassis_info.model", SourceString, false),
+	src("Chassis Serial", "chassis_info.serial", SourceString, false),
+	src("Disks", "disk_info", SourceList, false),
+	src("Battery", "battery", SourceObject, false),
+	src("Battery Health", "battery.health", SourceString, false),
+	src("Battery Condition", "battery.condition", SourceString, false),
+	src("Battery Cycle Count", "battery.cycle_count", SourceInt, false),
+	src("Battery Max Capacity", "battery.max_capacity", SourceInt, false),
+	src("Battery Designed Capacity", "battery.designed_capacity", SourceInt, false),
+}
+
+// catalog returns the source fields of a kind.
+func catalog(k Kind) []SourceField {
+	if k == KindAssets {
+		return jumpCloudSystemFields
+	}
+	return jumpCloudUserFields
+}
+
+// sourcePaths lists a kind's catalog paths, for did-you-mean hints.
+func sourcePaths(k Kind) []string {
+	fields := catalog(k)
+	out := make([]string, len(fields))
+	for i, f := range fields {
 		out[i] = f.Path
 	}
 	return out
@@ -119,25 +227,38 @@ func sourcePaths() []string {
 // sourceEnum returns the only values a source field takes, when JumpCloud
 // documents them.
 func sourceEnum(path string) []string {
-	if path == "state" {
+	switch path {
+	case "state":
 		return []string{"STAGED", "ACTIVATED", "SUSPENDED"}
+	case "systemInsights.state":
+		return []string{"enabled", "disabled", "deferred"}
 	}
 	return nil
 }
 
-// sourceByPath finds a catalog entry by path; dotted paths below a list
-// or object entry (e.g. "attributes.costCenter", "addresses.0.locality")
-// are accepted as strings.
-func sourceByPath(path string) (SourceField, bool) {
-	for _, f := range jumpCloudUserFields {
-		if f.Path == path {
-			return f, true
+// sourceByPath finds a catalog entry of a kind by path; dotted paths below
+// a list or object entry (e.g. "attributes.costCenter",
+// "addresses.0.locality", "disk_info.0.disk_size") are accepted as
+// strings. The run facts ($sync.time, $sync.credential) belong to both.
+func sourceByPath(k Kind, path string) (SourceField, bool) {
+	fields := catalog(k)
+	for _, extra := range [][]SourceField{fields, runFields} {
+		for _, f := range extra {
+			if f.Path == path {
+				return f, true
+			}
 		}
 	}
-	for _, f := range jumpCloudUserFields {
+	for _, f := range fields {
 		if (f.Type == SourceList || f.Type == SourceObject) && len(path) > len(f.Path)+1 && path[:len(f.Path)+1] == f.Path+"." {
 			return SourceField{Label: path, Path: path, Type: SourceString}, true
 		}
 	}
 	return SourceField{}, false
+}
+
+// runFields are the facts of a run, sources for every kind.
+var runFields = []SourceField{
+	src("Connect: Credentials", SourceSyncCredential, SourceString, true),
+	src("Connector Sync Time", SourceSyncTime, SourceDate, true),
 }

@@ -116,6 +116,20 @@ func compileRule(i int, f Field, schema *Schema, lookups map[string]Lookup) (rul
 		r.get = func(st *evalState) (any, error) { return st.run.Time.UTC(), nil }
 	case f.From == SourceSyncCredential:
 		r.get = func(st *evalState) (any, error) { return st.run.Credential, nil }
+	case f.From != "" && len(f.Fallback) > 0:
+		paths := [][]string{splitPath(f.From)}
+		for _, fb := range f.Fallback {
+			paths = append(paths, splitPath(fb))
+		}
+		r.get = func(st *evalState) (any, error) {
+			var v any
+			for _, parts := range paths {
+				if v, _ = resolvePath(st.src, parts); !isEmpty(v) {
+					break
+				}
+			}
+			return v, nil
+		}
 	case f.From != "":
 		parts := splitPath(f.From)
 		r.get = func(st *evalState) (any, error) { v, _ := resolvePath(st.src, parts); return v, nil }

@@ -30,6 +30,7 @@ func (m *Mapping) MarshalYAML() (any, error) {
 		flow bool
 	}{
 		{"name", m.Name, m.Name == "", false},
+		{"kind", string(m.Kind), m.Kind == "", false},
 		{"mode", string(m.Mode), m.Mode == "", false},
 		{"preference", string(m.Preference), m.Preference == "", false},
 		{"sync_keys", m.SyncKeys, len(m.SyncKeys) == 0, true},
@@ -77,6 +78,10 @@ func fieldNode(f Field) (*yaml.Node, error) {
 	if len(f.To) == 1 {
 		to = f.To[0]
 	}
+	var fallback any = f.Fallback
+	if len(f.Fallback) == 1 {
+		fallback = f.Fallback[0]
+	}
 	var tr []any
 	for _, t := range f.Transform {
 		switch {
@@ -89,7 +94,7 @@ func fieldNode(f Field) (*yaml.Node, error) {
 		}
 	}
 	for _, e := range []kv{
-		{"from", f.From, f.From != ""}, {"value", f.Value, f.Value != nil}, {"expr", f.Expr, f.Expr != ""},
+		{"from", f.From, f.From != ""}, {"fallback", fallback, len(f.Fallback) > 0}, {"value", f.Value, f.Value != nil}, {"expr", f.Expr, f.Expr != ""},
 		{"to", to, len(f.To) > 0}, {"transform", tr, len(tr) > 0}, {"default", f.Default, f.Default != nil},
 		{"required", f.Required, f.Required},
 	} {

@@ -44,7 +44,7 @@ fields:
 	fmt.Println(err)
 	// Output:
 	// mapping: 3:7: role: expected an Oomnitza role id (an integer), got the string "admin"
-	// 5:19: fields[0].too: unknown key "too" (did you mean "to"?); expected one of from, value, expr, to, transform, default, required
+	// 5:19: fields[0].too: unknown key "too" (did you mean "to"?); expected one of from, fallback, value, expr, to, transform, default, required
 }
 
 func ExampleMapping_Validate() {

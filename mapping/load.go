@@ -289,7 +289,7 @@ func (d *decoder) scalar(n *yaml.Node, path string) any {
 	return v
 }
 
-var topKeys = []string{"name", "mode", "preference", "sync_keys", "role", "filter", "fields"}
+var topKeys = []string{"name", "kind", "mode", "preference", "sync_keys", "role", "filter", "fields"}
 
 func (d *decoder) mapping(doc *yaml.Node) *Mapping {
 	m := &Mapping{}
@@ -301,6 +301,8 @@ func (d *decoder) mapping(doc *yaml.Node) *Mapping {
 		switch key {
 		case "name":
 			m.Name = d.str(v, key)
+		case "kind":
+			m.Kind = Kind(d.str(v, key))
 		case "mode":
 			m.Mode = Mode(d.str(v, key))
 		case "preference":
@@ -334,7 +336,7 @@ func (d *decoder) mapping(doc *yaml.Node) *Mapping {
 	return m
 }
 
-var fieldKeys = []string{"from", "value", "expr", "to", "transform", "default", "required"}
+var fieldKeys = []string{"from", "fallback", "value", "expr", "to", "transform", "default", "required"}
 
 func (d *decoder) field(n *yaml.Node, path string) Field {
 	var f Field
@@ -343,6 +345,8 @@ func (d *decoder) field(n *yaml.Node, path string) Field {
 		switch key {
 		case "from":
 			f.From = d.str(v, p)
+		case "fallback":
+			f.Fallback = d.strs(v, p)
 		case "value":
 			f.Value = d.scalar(v, p)
 			if f.Value == nil && v.Kind == yaml.ScalarNode {

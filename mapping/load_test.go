@@ -65,8 +65,8 @@ func TestLoadStrictErrors(t *testing.T) {
 		name, in string
 		want     []string
 	}{
-		{"unknown top key", "name: x\nsynckeys: [email]\n", []string{`2:1: synckeys: unknown key "synckeys" (did you mean "sync_keys"?); expected one of name, mode, preference, sync_keys, role, filter, fields`}},
-		{"unknown field key", "fields:\n  - {from: email, too: email}\n", []string{`2:19: fields[0].too: unknown key "too" (did you mean "to"?); expected one of from, value, expr, to, transform, default, required`}},
+		{"unknown top key", "name: x\nsynckeys: [email]\n", []string{`2:1: synckeys: unknown key "synckeys" (did you mean "sync_keys"?); expected one of name, kind, mode, preference, sync_keys, role, filter, fields`}},
+		{"unknown field key", "fields:\n  - {from: email, too: email}\n", []string{`2:19: fields[0].too: unknown key "too" (did you mean "to"?); expected one of from, fallback, value, expr, to, transform, default, required`}},
 		{"duplicate key", "name: a\nrole: 1\nname: b\n", []string{`3:1: name: duplicate key "name" (first set at line 1, column 1)`}},
 		{"duplicate in field", "fields:\n  - from: email\n    to: email\n    from: _id\n", []string{`4:5: fields[0].from: duplicate key "from" (first set at line 2, column 5)`}},
 		{"role not int", "role: admin\n", []string{`1:7: role: expected an Oomnitza role id (an integer), got the string "admin"`}},
@@ -79,13 +79,13 @@ func TestLoadStrictErrors(t *testing.T) {
 		{"unknown transform arg", "fields:\n  - {from: state, to: x, transform: [{map: {tabel: {}}}]}\n", []string{`2:45: fields[0].transform[0].map.tabel: unknown key "tabel" (did you mean "table"?); expected one of table, default`}},
 		{"unknown transform", "fields:\n  - {from: state, to: x, transform: [{shout: 1}]}\n", []string{`2:39: fields[0].transform[0]: unknown transform "shout"; known: trim, lower, upper, title, split_email, first_word, last_word, epoch, date, yes_no, map, regex_replace, default, lookup`}},
 		{"transform without args", "fields:\n  - {from: state, to: x, transform: [{trim: 1}]}\n", []string{`2:39: fields[0].transform[0]: transform trim takes no arguments; write it as a plain name`}},
-		{"not a mapping", "- a\n- b\n", []string{`1:1: expected a mapping with keys name, mode, preference, sync_keys, role, filter, fields, got a list`}},
+		{"not a mapping", "- a\n- b\n", []string{`1:1: expected a mapping with keys name, kind, mode, preference, sync_keys, role, filter, fields, got a list`}},
 		{"syntax", "name: [a\n", []string{`1: not valid YAML or JSON: line 1: did not find expected ',' or ']'`}},
 		{"tab indent", "name: a\n\tmode: users\n", []string{`2: not valid YAML or JSON: line 2: found a tab character that violates indentation`}},
 		{"several at once", "name: 1\nrole: x\nmood: happy\n", []string{
 			`1:7: name: expected a string, got the integer 1`,
 			`2:7: role: expected an Oomnitza role id (an integer), got the string "x"`,
-			`3:1: mood: unknown key "mood"; expected one of name, mode, preference, sync_keys, role, filter, fields`}},
+			`3:1: mood: unknown key "mood"; expected one of name, kind, mode, preference, sync_keys, role, filter, fields`}},
 		{"empty", "", []string{`the file is empty; expected a mapping with name, sync_keys and fields`}},
 	}
 	for _, tc := range cases {

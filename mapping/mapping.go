@@ -22,6 +22,19 @@ const (
 	ModeUsersAndSaaS Mode = "users_and_saas"
 )
 
+// Kind says what a mapping syncs: JumpCloud users into Oomnitza People
+// records, or JumpCloud systems (devices) into Oomnitza hardware assets.
+type Kind string
+
+// The kinds.
+const (
+	// KindUsers maps JumpCloud system users to People records (the default).
+	KindUsers Kind = "users"
+	// KindAssets maps JumpCloud systems, with their System Insights rows,
+	// to hardware assets.
+	KindAssets Kind = "assets"
+)
+
 // Preference is the integration preference.
 type Preference string
 
@@ -45,6 +58,11 @@ const (
 // "JumpCloud User Id" that Oomnitza's JumpCloud presets read.
 const JumpCloudIDField = "jump_cloud_user_id"
 
+// JumpCloudSystemIDField is the external id of the unique custom asset
+// field "JumpCloud System Id" that StandardAssets writes a device's
+// JumpCloud id to.
+const JumpCloudSystemIDField = "jumpcloud_system_id"
+
 // Mapping is a declarative JumpCloud -> Oomnitza field mapping. Load one
 // from YAML or JSON, start from Standard, or build it in Go. A mapping that
 // lacks a mandatory part is a draft: Validate lists everything missing and
@@ -52,7 +70,10 @@ const JumpCloudIDField = "jump_cloud_user_id"
 type Mapping struct {
 	// Name identifies the mapping in reports.
 	Name string
-	// Mode is users (default) or users_and_saas.
+	// Kind is users (default) or assets.
+	Kind Kind
+	// Mode is users (default) or users_and_saas; users_and_saas is for
+	// the users kind only.
 	Mode Mode
 	// Preference is create_and_update (default), create_only or update_only.
 	Preference Preference
@@ -60,7 +81,8 @@ type Mapping struct {
 	// first is the primary key. Each must be a unique field.
 	SyncKeys []string
 	// Role is the default Oomnitza role id for created users, used when no
-	// field rule sets "role". Zero means none: the mapping is a draft.
+	// field rule sets "role". Zero means none: a users mapping is then a
+	// draft. An assets mapping has no role.
 	Role int
 	// Filter is an expression over the JumpCloud user; users for which it
 	// is false are skipped. Empty means all users.
@@ -86,6 +108,10 @@ type Field struct {
 	// "attributes.costCenter" for a custom attribute by name,
 	// "addresses.0.locality") or SourceSyncTime / SourceSyncCredential.
 	From string
+	// Fallback lists paths read in order when From's value is empty (nil,
+	// "" or an empty list), e.g. from: serialNumber, fallback:
+	// [system_info.hardware_serial].
+	Fallback []string
 	// Value is a constant, used when From and Expr are empty.
 	Value any
 	// Expr is an expr-lang expression over the user, e.g.
@@ -119,6 +145,7 @@ func (m *Mapping) Clone() *Mapping {
 	c.Fields = make([]Field, len(m.Fields))
 	for i, f := range m.Fields {
 		f.To = slices.Clone(f.To)
+		f.Fallback = slices.Clone(f.Fallback)
 		f.Transform = slices.Clone(f.Transform)
 		for j, t := range f.Transform {
 			f.Transform[j].Args = maps.Clone(t.Args)
@@ -135,7 +162,17 @@ func (m *Mapping) WithRole(role int) *Mapping {
 	return c
 }
 
-// mode and preference with defaults applied.
+// kind, mode and preference with defaults applied.
+func (m *Mapping) kind() Kind {
+	if m.Kind == "" {
+		return KindUsers
+	}
+	return m.Kind
+}
+
+// SyncsAssets reports whether the mapping is of the assets kind.
+func (m *Mapping) SyncsAssets() bool { return m.kind() == KindAssets }
+
 func (m *Mapping) mode() Mode {
 	if m.Mode == "" {
 		return ModeUsers
@@ -173,3 +210,44 @@ func Standard() *Mapping {
 		},
 	}
 }
+
+// StandardAssets returns the standard JumpCloud system -> Oomnitza asset
+// mapping, as ../reference/assets.md proposes it:
+//
+//	serialNumber (else system_info.hardware_serial) -> serial_number  sync key 1, required
+//	_id                    -> jumpcloud_system_id  sync key 2 (a unique custom field)
+//	displayName (else hostname) -> device_name
+//	os + " " + version     -> operating_system
+//	hwVendor (else system_info.hardware_vendor) -> manufacturer
+//	system_info.hardware_model -> model
+//	system_info.cpu_brand  -> cpu
+//	primarySystemUser.id   -> assigned_to, through the oomnitza_username lookup
+//
+// create & update. A device without a serial number is skipped, never
+// merged. assigned_to is the username of the Oomnitza user who carries the
+// bound JumpCloud user's id (or, when none does, whose username or email
+// is that user's email and who carries no other JumpCloud id); a device
+// whose user has no such record is left unassigned.
+func StandardAssets() *Mapping {
+	return &Mapping{
+		Name:       "jumpcloud-systems",
+		Kind:       KindAssets,
+		Preference: CreateAndUpdate,
+		SyncKeys:   []string{"serial_number", JumpCloudSystemIDField},
+		Fields: []Field{
+			{From: "serialNumber", Fallback: []string{"system_info.hardware_serial"}, To: []string{"serial_number"}, Transform: []Transform{T("trim")}, Required: true},
+			{From: "_id", To: []string{JumpCloudSystemIDField}, Required: true},
+			{From: "displayName", Fallback: []string{"hostname"}, To: []string{"device_name"}},
+			{Expr: `os == nil ? nil : trim(os + " " + (version ?? ""))`, To: []string{"operating_system"}},
+			{From: "hwVendor", Fallback: []string{"system_info.hardware_vendor"}, To: []string{"manufacturer"}},
+			{From: "system_info.hardware_model", To: []string{"model"}},
+			{From: "system_info.cpu_brand", To: []string{"cpu"}},
+			{From: "primarySystemUser.id", To: []string{"assigned_to"}, Transform: []Transform{{Name: "lookup", Args: map[string]any{"name": LookupOomnitzaUsername}}}},
+		},
+	}
+}
+
+// LookupOomnitzaUsername names the lookup that StandardAssets' assigned_to
+// rule uses: a JumpCloud user id -> the username of that person's Oomnitza
+// user. The sync registers it.
+const LookupOomnitzaUsername = "oomnitza_username"

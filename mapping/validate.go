@@ -86,20 +86,23 @@ func oomnitzaType(t FieldType) string {
 
 // labelFor guesses a field's label from its external id.
 func labelFor(id string) string {
-	if id == JumpCloudIDField {
+	switch id {
+	case JumpCloudIDField:
 		return "JumpCloud User Id"
+	case JumpCloudSystemIDField:
+		return "JumpCloud System Id"
 	}
 	return title(strings.ReplaceAll(id, "_", " "))
 }
 
 // createFix says what to create in Oomnitza for a missing target field.
-func createFix(id string, t FieldType, unique bool) string {
+func createFix(module, id string, t FieldType, unique bool) string {
 	u := ""
 	if unique {
 		u = ", with Unique checked (sync keys must be unique)"
 	}
-	return fmt.Sprintf("in Oomnitza, open Configuration > Data Model > People and add a custom field labelled %q of type %s%s whose external id is %s; Oomnitza's API cannot create fields",
-		labelFor(id), oomnitzaType(t), u, id)
+	return fmt.Sprintf("in Oomnitza, open Configuration > Data Model > %s and add a custom field labelled %q of type %s%s whose external id is %s; Oomnitza's API cannot create fields",
+		module, labelFor(id), oomnitzaType(t), u, id)
 }
 
 // Validate checks the mapping against the Oomnitza schema (nil skips the
@@ -200,16 +203,34 @@ func (v *validation) missingTarget(rule, what, id string, t FieldType, unique bo
 			fmt.Sprintf("use %s, or create the field in Oomnitza if %s is really a different one", near.ExternalID, id))
 		return
 	}
-	v.add(rule, fmt.Sprintf("%s %q does not exist in Oomnitza", what, id), createFix(id, t, unique))
+	v.add(rule, fmt.Sprintf("%s %q does not exist in Oomnitza", what, id), createFix(v.module(), id, t, unique))
+}
+
+// module is the Oomnitza data model the mapping writes.
+func (v *validation) module() string {
+	if v.m.kind() == KindAssets {
+		return "Assets"
+	}
+	return "People"
 }
 
 func (v *validation) run() {
 	m := v.m
+	assets := m.kind() == KindAssets
 	if strings.TrimSpace(m.Name) == "" {
 		v.add("name", "the mapping has no name", "set name, e.g. name: jumpcloud-users")
 	}
+	switch m.kind() {
+	case KindUsers, KindAssets:
+	default:
+		v.add("kind", fmt.Sprintf("%q is not a kind", m.Kind), "use users (JumpCloud users -> People, the default) or assets (JumpCloud systems -> hardware assets)")
+	}
 	switch m.mode() {
-	case ModeUsers, ModeUsersAndSaaS:
+	case ModeUsers:
+	case ModeUsersAndSaaS:
+		if assets {
+			v.add("mode", "users_and_saas is for JumpCloud users; an assets mapping writes hardware assets only", "remove mode from an assets mapping")
+		}
 	default:
 		v.add("mode", fmt.Sprintf("%q is not a mode", m.Mode), "use users or users_and_saas")
 	}
@@ -231,21 +252,42 @@ func (v *validation) run() {
 		v.field(i, f, targets, targetType)
 	}
 
-	for _, need := range []string{"username", "email"} {
-		if _, ok := targets[need]; !ok {
-			v.add("fields", fmt.Sprintf("nothing is mapped to %s", need),
-				"map Email to both username and email: {from: email, to: [username, email], transform: [trim, lower], required: true}")
+	if assets {
+		if m.Role != 0 {
+			v.add("role", fmt.Sprintf("role %d is set, but roles are for People records; an assets mapping has none", m.Role), "remove role from an assets mapping")
+		}
+	} else {
+		for _, need := range []string{"username", "email"} {
+			if _, ok := targets[need]; !ok {
+				v.add("fields", fmt.Sprintf("nothing is mapped to %s", need),
+					"map Email to both username and email: {from: email, to: [username, email], transform: [trim, lower], required: true}")
+			}
+		}
+		if _, ok := targets["role"]; !ok && m.Role == 0 {
+			v.add("role", "no Oomnitza role is set; Oomnitza requires a role for every user",
+				"set role to a role id of your instance (e.g. role: 25), or map a field to role")
+		} else if m.Role < 0 {
+			v.add("role", fmt.Sprintf("role %d is not a role id", m.Role), "use a positive Oomnitza role id")
 		}
 	}
-	if _, ok := targets["role"]; !ok && m.Role == 0 {
-		v.add("role", "no Oomnitza role is set; Oomnitza requires a role for every user",
-			"set role to a role id of your instance (e.g. role: 25), or map a field to role")
-	} else if m.Role < 0 {
-		v.add("role", fmt.Sprintf("role %d is not a role id", m.Role), "use a positive Oomnitza role id")
+	if v.schema != nil {
+		// Every mandatory field of the instance must be written, or every
+		// create fails (username and role have their own checks above).
+		for _, tf := range v.schema.Fields() {
+			if _, ok := targets[tf.ExternalID]; ok || !tf.Mandatory || tf.ReadOnly || !assets && (tf.ExternalID == "username" || tf.ExternalID == "role") {
+				continue
+			}
+			v.add("fields", fmt.Sprintf("%s (%s) is mandatory in Oomnitza and nothing is mapped to it; every create would be refused", tf.ExternalID, tf.Label),
+				fmt.Sprintf("map a JumpCloud field or a constant to it, e.g. {value: ..., to: %s}", tf.ExternalID))
+		}
 	}
 
 	if len(m.SyncKeys) == 0 {
-		v.add("sync_keys", "no sync key is set", "list one or more unique fields, primary first, e.g. sync_keys: [jump_cloud_user_id, email]")
+		example := "sync_keys: [jump_cloud_user_id, email]"
+		if assets {
+			example = "sync_keys: [serial_number, jumpcloud_system_id]"
+		}
+		v.add("sync_keys", "no sync key is set", "list one or more unique fields, primary first, e.g. "+example)
 	}
 	seen := map[string]bool{}
 	for i, k := range m.SyncKeys {
@@ -292,17 +334,23 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 	}
 	var srcType SourceType
 	if f.From != "" {
-		sf, ok := sourceByPath(f.From)
+		sf, ok := sourceByPath(v.m.kind(), f.From)
 		if !ok {
-			if near, ok := nearest.Name(f.From, sourcePaths()); ok {
-				v.add(rule+".from", fmt.Sprintf("%q is not a JumpCloud user field (did you mean %q?)", f.From, near),
-					"use "+near)
-			} else {
-				v.add(rule+".from", fmt.Sprintf("%q is not a JumpCloud user field", f.From),
-					"use a path from mapping.JumpCloudUserFields() (e.g. email, jobTitle, attributes.<name>) or $sync.time / $sync.credential")
-			}
+			v.unknownSource(rule+".from", f.From)
 		}
 		srcType = sf.Type
+		for j, fb := range f.Fallback {
+			fsf, ok := sourceByPath(v.m.kind(), fb)
+			if !ok {
+				v.unknownSource(fmt.Sprintf("%s.fallback[%d]", rule, j), fb)
+			} else if fsf.Type != srcType && fsf.Type != "" && srcType != "" {
+				v.add(fmt.Sprintf("%s.fallback[%d]", rule, j), fmt.Sprintf("%s is %s but %s is %s; a fallback must be of the same type", fb, fsf.Type, f.From, srcType),
+					"use a fallback of the type of from, or an expr")
+			}
+		}
+	}
+	if len(f.Fallback) > 0 && f.From == "" {
+		v.add(rule+".fallback", "fallback needs from", "set from to the first path to read; fallback lists the paths read when it is empty")
 	}
 	if f.Expr != "" {
 		if _, err := expr.Compile(f.Expr, exprOptions(false)...); err != nil {
@@ -367,6 +415,20 @@ func (v *validation) field(i int, f Field, targets map[string]string, targetType
 				"add a transform (e.g. yes_no, date, epoch) or choose a target of a compatible type")
 		}
 	}
+}
+
+// unknownSource reports a source path the kind's catalog lacks.
+func (v *validation) unknownSource(rule, path string) {
+	what, catalog, example := "JumpCloud user field", "mapping.JumpCloudUserFields()", "email, jobTitle, attributes.<name>"
+	if v.m.kind() == KindAssets {
+		what, catalog, example = "JumpCloud system field", "mapping.JumpCloudSystemFields()", "serialNumber, displayName, system_info.hardware_model"
+	}
+	if near, ok := nearest.Name(path, sourcePaths(v.m.kind())); ok {
+		v.add(rule, fmt.Sprintf("%q is not a %s (did you mean %q?)", path, what, near), "use "+near)
+		return
+	}
+	v.add(rule, fmt.Sprintf("%q is not a %s", path, what),
+		fmt.Sprintf("use a path from %s (e.g. %s) or $sync.time / $sync.credential", catalog, example))
 }
 
 // guessType picks the Oomnitza type to suggest for a missing target.

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jcoom/jcoom/jumpcloud"
 	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza"
 )
@@ -310,7 +309,7 @@ func (a *applier) reread(ctx context.Context, ids []string, creates map[string][
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
-						firstErr = fmt.Errorf("sync: re-reading Oomnitza users before writing: %w", err)
+						firstErr = fmt.Errorf("sync: re-reading Oomnitza %ss before writing: %w", s.k.dst, err)
 					}
 					mu.Unlock()
 					return
@@ -369,10 +368,10 @@ func (a *applier) create(ctx context.Context, op *Op, out *RecordOutcome, cur *c
 		}
 		out.TargetID, _ = existing[s.k.targetKey].(string)
 		if a.holds(existing, op.Changes, false) {
-			out.Outcome, out.Reason = AlreadyApplied, fmt.Sprintf("an Oomnitza user with %s %q already holds the planned values", key, val)
+			out.Outcome, out.Reason = AlreadyApplied, fmt.Sprintf("an Oomnitza %s with %s %q already holds the planned values", s.k.dst, key, val)
 			return
 		}
-		out.Outcome, out.Reason = Stale, fmt.Sprintf("an Oomnitza user with %s %q appeared since the plan and differs from it; left alone", key, val)
+		out.Outcome, out.Reason = Stale, fmt.Sprintf("an Oomnitza %s with %s %q appeared since the plan and differs from it; left alone", s.k.dst, key, val)
 		return
 	}
 	rec := oomnitza.Record{}
@@ -435,7 +434,7 @@ func (a *applier) update(ctx context.Context, op *Op, out *RecordOutcome, cur *c
 	s := a.s
 	rec, ok := cur.byID[op.TargetID]
 	if !ok {
-		out.Outcome, out.Reason = Stale, "the Oomnitza user is gone since the plan"
+		out.Outcome, out.Reason = Stale, "the Oomnitza "+s.k.dst+" is gone since the plan"
 		return
 	}
 	if reason := a.otherPerson(rec, op); reason != "" {
@@ -469,7 +468,7 @@ func (a *applier) otherPerson(rec oomnitza.Record, op *Op) string {
 		return ""
 	}
 	if id := s.norm(s.k.idField, rec[s.k.idField]); id != "" && id != op.SourceID {
-		return fmt.Sprintf("the Oomnitza user now carries JumpCloud id %s; left alone", id)
+		return fmt.Sprintf("the Oomnitza %s now carries JumpCloud id %s; left alone", s.k.dst, id)
 	}
 	return ""
 }
@@ -508,14 +507,14 @@ func (a *applier) deprovision(ctx context.Context, op *Op, out *RecordOutcome, c
 	}
 	if !ok {
 		if d.Action.kind == "delete" {
-			out.Outcome, out.Reason = AlreadyApplied, "the Oomnitza user is already gone"
+			out.Outcome, out.Reason = AlreadyApplied, "the Oomnitza "+s.k.dst+" is already gone"
 			return
 		}
-		out.Outcome, out.Reason = Stale, "the Oomnitza user is gone since the plan"
+		out.Outcome, out.Reason = Stale, "the Oomnitza "+s.k.dst+" is gone since the plan"
 		return
 	}
 	if id := s.norm(s.k.idField, rec[s.k.idField]); id != op.SourceID {
-		out.Outcome, out.Reason = Stale, fmt.Sprintf("the Oomnitza user now carries JumpCloud id %q; left alone", id)
+		out.Outcome, out.Reason = Stale, fmt.Sprintf("the Oomnitza %s now carries JumpCloud id %q; left alone", s.k.dst, id)
 		return
 	}
 	if len(op.Changes) > 0 && a.holds(rec, op.Changes, false) {
@@ -523,12 +522,12 @@ func (a *applier) deprovision(ctx context.Context, op *Op, out *RecordOutcome, c
 		return
 	}
 	// Provably gone: JumpCloud answers 404 for the id now.
-	s.k.calls.add("GET /api/systemusers/{id}", 1)
-	if _, err := s.jc.Users.Get(ctx, op.SourceID); err == nil {
-		out.Outcome, out.Reason = Stale, "the JumpCloud user is back; not deprovisioned"
-		return
-	} else if !errors.Is(err, jumpcloud.ErrNotFound) {
-		out.Outcome, out.Error = Failed, "checking that the JumpCloud user is gone: "+err.Error()
+	if err := s.k.source.gone(ctx, op.SourceID); err != nil {
+		if errors.Is(err, errStillThere) {
+			out.Outcome, out.Reason = Stale, "the JumpCloud "+s.k.src+" is back; not deprovisioned"
+			return
+		}
+		out.Outcome, out.Error = Failed, "checking that the JumpCloud "+s.k.src+" is gone: "+err.Error()
 		return
 	}
 	var err error

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"maps"
 	"slices"
@@ -14,12 +15,18 @@ import (
 )
 
 // The engine works over records and keys: a kind says where source
-// records come from and where target records go. Users are the first
-// kind; devices -> assets plug in the same way.
+// records come from and where target records go. Users and assets are
+// the kinds; everything else (plan, apply, report, deprovisioning) is one
+// engine.
 type kind struct {
-	name      string // "users"
+	name      string // "users", "assets"
+	src, dst  string // nouns: "user" and "user", "system" and "asset"
 	sourceKey string // the source record's id member, e.g. _id
 	targetKey string // the target record's id field, e.g. user_id
+	// labelField is the target field that names a record for people
+	// (username, device_name).
+	labelField  string
+	disputeHint string // what a record carrying another JumpCloud id may mean
 	// idField is the target field that holds the source id ("" when the
 	// mapping does not write it): disputes and deprovisioning use it.
 	idField string
@@ -28,11 +35,40 @@ type kind struct {
 	runFields map[string]bool
 	// createOnly are targets written only on create (the default role).
 	createOnly map[string]bool
-	// fold lists the sync keys compared case-insensitively (emails).
+	// fold lists the sync keys compared case-insensitively (emails,
+	// serial numbers).
 	fold   map[string]bool
 	source sourceStore
 	target targetStore
 	calls  *callCounter
+}
+
+// newKind fills what every kind derives from the mapping: the id field
+// (the target of _id that is a sync key or the kind's JumpCloud id
+// field), the run fields and the case-folded keys.
+func newKind(k *kind, m *mapping.Mapping, idField string, fold func(key string) bool) *kind {
+	k.runFields, k.createOnly, k.fold = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, f := range m.Fields {
+		if f.From == k.sourceKey && k.idField == "" {
+			for _, to := range f.To {
+				if slices.Contains(m.SyncKeys, to) || to == idField {
+					k.idField = to
+					break
+				}
+			}
+		}
+		if f.From == mapping.SourceSyncTime {
+			for _, to := range f.To {
+				k.runFields[to] = true
+			}
+		}
+	}
+	for _, key := range m.SyncKeys {
+		if fold(key) {
+			k.fold[key] = true
+		}
+	}
+	return k
 }
 
 // sourceStore reads source records.
@@ -44,6 +80,9 @@ type sourceStore interface {
 	lookups(ctx context.Context, m *mapping.Mapping, concurrency int) ([]mapping.CompileOption, error)
 	// origin names the source tenant: its base URL and organisation.
 	origin() (url, org string)
+	// gone is nil when JumpCloud answers 404 for the id now,
+	// errStillThere when the record exists, or the error of the look-up.
+	gone(ctx context.Context, id string) error
 }
 
 // targetStore reads and writes target records.
@@ -80,24 +119,14 @@ func (c *callCounter) snapshot() map[string]int {
 
 func usersKind(jc *jumpcloud.Client, oc *oomnitza.Client, m *mapping.Mapping) *kind {
 	calls := &callCounter{}
-	k := &kind{name: "users", sourceKey: "_id", targetKey: "user_id", runFields: map[string]bool{}, createOnly: map[string]bool{},
-		fold: map[string]bool{}, calls: calls,
-		source: &jumpcloudUsers{jc: jc, calls: calls}, target: &oomnitzaUsers{oc: oc, calls: calls}}
+	k := newKind(&kind{name: "users", src: "user", dst: "user", sourceKey: "_id", targetKey: "user_id", labelField: "username",
+		disputeHint: "a recycled email or a re-created user?", calls: calls,
+		source: &jumpcloudUsers{jc: jc, calls: calls}, target: &oomnitzaUsers{oc: oc, calls: calls}},
+		m, mapping.JumpCloudIDField, func(key string) bool {
+			return key == "username" || strings.Contains(strings.ToLower(key), "email")
+		})
 	roleMapped := false
 	for _, f := range m.Fields {
-		if f.From == "_id" && k.idField == "" && len(f.To) > 0 {
-			for _, to := range f.To {
-				if slices.Contains(m.SyncKeys, to) || to == mapping.JumpCloudIDField {
-					k.idField = to
-					break
-				}
-			}
-		}
-		if f.From == mapping.SourceSyncTime {
-			for _, to := range f.To {
-				k.runFields[to] = true
-			}
-		}
 		if slices.Contains(f.To, "role") {
 			roleMapped = true
 		}
@@ -105,13 +134,11 @@ func usersKind(jc *jumpcloud.Client, oc *oomnitza.Client, m *mapping.Mapping) *k
 	if !roleMapped && m.Role != 0 {
 		k.createOnly["role"] = true
 	}
-	for _, key := range m.SyncKeys {
-		if key == "username" || strings.Contains(strings.ToLower(key), "email") {
-			k.fold[key] = true
-		}
-	}
 	return k
 }
+
+// errStillThere says a JumpCloud record a plan found gone exists again.
+var errStillThere = errors.New("sync: the JumpCloud record exists")
 
 // jumpcloudUsers is the source of the users kind.
 type jumpcloudUsers struct {
@@ -120,6 +147,22 @@ type jumpcloudUsers struct {
 }
 
 func (j *jumpcloudUsers) origin() (string, string) { return j.jc.BaseURL(), j.jc.OrgID() }
+
+func (j *jumpcloudUsers) gone(ctx context.Context, id string) error {
+	j.calls.add("GET /api/systemusers/{id}", 1)
+	_, err := j.jc.Users.Get(ctx, id)
+	return goneErr(err)
+}
+
+func goneErr(err error) error {
+	switch {
+	case err == nil:
+		return errStillThere
+	case errors.Is(err, jumpcloud.ErrNotFound):
+		return nil
+	}
+	return err
+}
 
 func (j *jumpcloudUsers) list(ctx context.Context, concurrency int) (iter.Seq2[map[string]any, error], func() int) {
 	l := j.jc.Users.Records(ctx, &jumpcloud.ListOptions{Concurrency: concurrency})

@@ -118,7 +118,7 @@ func (s *Syncer) readTargets(ctx context.Context, fields []string) (*tindex, err
 	}
 	for rec, err := range s.k.target.records(ctx, fields, oomnitza.Filter{}, s.set.concurrency) {
 		if err != nil {
-			return nil, fmt.Errorf("sync: reading the Oomnitza users: %w", err)
+			return nil, fmt.Errorf("sync: reading the Oomnitza %ss: %w", s.k.dst, err)
 		}
 		i := int32(len(t.ids))
 		id, _ := rec[s.k.targetKey].(string)
@@ -321,7 +321,7 @@ func (pl *planner) add(rec map[string]any) error {
 			op.Label = keyVals[i]
 		}
 	}
-	if label, _ := out["username"].(string); label != "" {
+	if label, _ := out[s.k.labelField].(string); label != "" {
 		op.Label = label
 	}
 	for i, v := range keyVals {
@@ -329,8 +329,8 @@ func (pl *planner) add(rec map[string]any) error {
 			continue
 		}
 		if first, seen := pl.srcSeen[i][v]; seen {
-			op.Reason = fmt.Sprintf("duplicate %s %q in JumpCloud (also JumpCloud user %s)", s.m.SyncKeys[i], v, pl.p.Ops[first].SourceID)
-			pl.unplan(first, fmt.Sprintf("duplicate %s %q in JumpCloud (also JumpCloud user %s)", s.m.SyncKeys[i], v, id))
+			op.Reason = fmt.Sprintf("duplicate %s %q in JumpCloud (also JumpCloud %s %s)", s.m.SyncKeys[i], v, s.k.src, pl.p.Ops[first].SourceID)
+			pl.unplan(first, fmt.Sprintf("duplicate %s %q in JumpCloud (also JumpCloud %s %s)", s.m.SyncKeys[i], v, s.k.src, id))
 			return nil
 		}
 	}
@@ -351,12 +351,12 @@ func (pl *planner) add(rec map[string]any) error {
 			continue
 		}
 		if ti == duplicate {
-			op.Reason = fmt.Sprintf("duplicate %s %q in Oomnitza (several users have it)", s.m.SyncKeys[i], v)
+			op.Reason = fmt.Sprintf("duplicate %s %q in Oomnitza (several %ss have it)", s.m.SyncKeys[i], v, s.k.dst)
 			return nil
 		}
 		if matched >= 0 && matched != ti {
 			op.Kind = OpDisputed
-			op.Reason = fmt.Sprintf("keys point to different Oomnitza users: %s -> %s, %s -> %s", matchedBy, pl.t.ids[matched], s.m.SyncKeys[i], pl.t.ids[ti])
+			op.Reason = fmt.Sprintf("keys point to different Oomnitza %ss: %s -> %s, %s -> %s", s.k.dst, matchedBy, pl.t.ids[matched], s.m.SyncKeys[i], pl.t.ids[ti])
 			return nil
 		}
 		matched, matchedBy = ti, s.m.SyncKeys[i]
@@ -403,13 +403,13 @@ func (pl *planner) matched(op *Op, rec map[string]any, out mapping.Record, ti in
 	if s.k.idField != "" {
 		if cur := s.norm(s.k.idField, pl.t.val(ti, s.k.idField)); cur != "" && cur != op.SourceID {
 			op.Kind = OpDisputed
-			op.Reason = fmt.Sprintf("Oomnitza user %s carries JumpCloud id %s, not %s (a recycled email or a re-created user?)", op.TargetID, cur, op.SourceID)
+			op.Reason = fmt.Sprintf("Oomnitza %s %s carries JumpCloud id %s, not %s (%s)", s.k.dst, op.TargetID, cur, op.SourceID, s.k.disputeHint)
 			return nil
 		}
 	}
 	if c := pl.claimed[ti]; c != 0 {
 		op.Kind = OpDisputed
-		op.Reason = fmt.Sprintf("Oomnitza user %s is also matched by JumpCloud user %s", op.TargetID, pl.p.Ops[c-1].SourceID)
+		op.Reason = fmt.Sprintf("Oomnitza %s %s is also matched by JumpCloud %s %s", s.k.dst, op.TargetID, s.k.src, pl.p.Ops[c-1].SourceID)
 		return nil
 	}
 	pl.claimed[ti] = int32(op.ID + 1)
@@ -507,7 +507,7 @@ func (pl *planner) deprovision() error {
 		return nil
 	}
 	if !p.SourceComplete {
-		p.Notes = append(p.Notes, fmt.Sprintf("deprovisioning skipped: JumpCloud read %d of %d users%s", p.SourceRead, p.SourceTotal, errSuffix(pl.readErr)))
+		p.Notes = append(p.Notes, fmt.Sprintf("deprovisioning skipped: JumpCloud read %d of %d %ss%s", p.SourceRead, p.SourceTotal, s.k.src, errSuffix(pl.readErr)))
 		return nil
 	}
 	linked, n := 0, 0
@@ -521,8 +521,8 @@ func (pl *planner) deprovision() error {
 			continue
 		}
 		op := Op{ID: len(p.Ops), Kind: OpDeprovision, SourceID: jcID, TargetID: pl.t.ids[ti],
-			Reason: fmt.Sprintf("JumpCloud user %s is gone; %s", jcID, d.Action)}
-		if u, _ := pl.t.val(int32(ti), "username").(string); u != "" {
+			Reason: fmt.Sprintf("JumpCloud %s %s is gone; %s", s.k.src, jcID, d.Action)}
+		if u, _ := pl.t.val(int32(ti), s.k.labelField).(string); u != "" {
 			op.Label = u
 		}
 		if d.Action.field != "" {
@@ -540,8 +540,8 @@ func (pl *planner) deprovision() error {
 		pct = float64(n) * 100 / float64(linked)
 	}
 	if d.MaxCount > 0 && n > d.MaxCount || d.MaxPercent > 0 && pct > d.MaxPercent {
-		p.Blocked = fmt.Sprintf("%d of %d Oomnitza users with a JumpCloud id (%.1f%%) would be deprovisioned; the threshold is %s",
-			n, linked, pct, threshold(d))
+		p.Blocked = fmt.Sprintf("%d of %d Oomnitza %ss with a JumpCloud id (%.1f%%) would be deprovisioned; the threshold is %s",
+			n, linked, s.k.dst, pct, threshold(d))
 		return fmt.Errorf("%w: %s", ErrThresholdExceeded, p.Blocked)
 	}
 	return nil
