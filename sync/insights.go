@@ -43,6 +43,9 @@ func JoinOomnitza(oc *oomnitza.Client, m *mapping.Mapping) InsightsOption {
 		if oc == nil || m == nil {
 			return errors.New("sync: JoinOomnitza: the Oomnitza client and the mapping are required")
 		}
+		if m.SyncsAssets() {
+			return errors.New("sync: JoinOomnitza: insights are about users; give a users mapping (e.g. mapping.Standard()), not an assets mapping")
+		}
 		c.oc, c.m = oc, m
 		return nil
 	}

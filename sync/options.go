@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/jcoom/jcoom/oomnitza"
 )
 
 // DefaultConcurrency is how many requests a sync has in flight at once.
@@ -25,6 +28,29 @@ type settings struct {
 	credential  string
 	now         func() time.Time
 	saasName    string
+	// targetFields replace the meta endpoint (assets only).
+	targetFields []oomnitza.Field
+}
+
+// WithTargetFields gives the Oomnitza asset fields a sync validates and
+// converts against, for an instance that serves no GET
+// /api/v3/assets/meta (Assets.Fields then fails with
+// oomnitza.ErrNoMetadata): oomnitza.StandardAssetFields() plus the
+// instance's custom asset fields, marked Unique where they are, e.g. a
+// unique jumpcloud_system_id. For assets mappings only.
+func WithTargetFields(fields ...oomnitza.Field) Option {
+	return func(s *settings) error {
+		if len(fields) == 0 {
+			return errors.New("sync: WithTargetFields(): give the fields, e.g. oomnitza.StandardAssetFields()")
+		}
+		for i, f := range fields {
+			if strings.TrimSpace(f.ExternalID) == "" {
+				return fmt.Errorf("sync: WithTargetFields: field %d has no external id", i)
+			}
+		}
+		s.targetFields = slices.Clone(fields)
+		return nil
+	}
 }
 
 // WithConcurrency sets how many requests run at once: page reads and
@@ -98,8 +124,9 @@ func WithSaaSName(name string) Option {
 	}
 }
 
-// DeprovisionAction is what deprovisioning does to an Oomnitza user whose
-// JumpCloud user is gone: Suspend, Delete or SetField.
+// DeprovisionAction is what deprovisioning does to an Oomnitza record
+// whose JumpCloud record is gone: Suspend (users), Delete or SetField (for
+// assets, a status such as "Retired").
 type DeprovisionAction struct {
 	kind  string
 	field string

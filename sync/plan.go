@@ -167,7 +167,8 @@ func (p *Plan) Summary() string {
 	if !p.SourceComplete {
 		complete = "INCOMPLETE: nothing will be deprovisioned"
 	}
-	fmt.Fprintf(&b, "  JumpCloud users read: %d of %d (%s); Oomnitza users read: %d\n", p.SourceRead, p.SourceTotal, complete, p.TargetRead)
+	src, dst := nouns(p.Kind)
+	fmt.Fprintf(&b, "  JumpCloud %ss read: %d of %d (%s); Oomnitza %ss read: %d\n", src, p.SourceRead, p.SourceTotal, complete, dst, p.TargetRead)
 	fmt.Fprintf(&b, "  %-12s %6s\n", "operation", "count")
 	for _, k := range []OpKind{OpCreate, OpUpdate, OpUnchanged, OpSkip, OpDisputed, OpDeprovision} {
 		fmt.Fprintf(&b, "  %-12s %6d\n", k, p.Count(k))
@@ -254,4 +255,13 @@ func show(v any) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return fmt.Sprint(v)
+}
+
+// nouns names the records of a kind of sync: JumpCloud users and
+// Oomnitza users, or JumpCloud systems and Oomnitza assets.
+func nouns(kind string) (src, dst string) {
+	if kind == "assets" {
+		return "system", "asset"
+	}
+	return "user", "user"
 }

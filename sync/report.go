@@ -172,7 +172,8 @@ func (r *Report) Summary() string {
 	for _, row := range rows {
 		fmt.Fprintf(&b, "  %-16s %6d\n", row.name, row.n)
 	}
-	fmt.Fprintf(&b, "  JumpCloud users read: %d", r.SourceRead)
+	src, _ := nouns(r.Kind)
+	fmt.Fprintf(&b, "  JumpCloud %ss read: %d", src, r.SourceRead)
 	if !r.SourceComplete {
 		b.WriteString(" (incomplete)")
 	}

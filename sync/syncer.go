@@ -32,8 +32,9 @@ var (
 	ErrIncompleteRead = errors.New("sync: JumpCloud was not read completely")
 )
 
-// Syncer makes Oomnitza People records follow JumpCloud users through a
-// mapping. It is safe for concurrent use; runs and applies never overlap.
+// Syncer makes Oomnitza records follow JumpCloud through a mapping: People
+// records follow system users, or, with an assets mapping
+// (mapping.StandardAssets), hardware assets follow systems. It is safe for concurrent use; runs and applies never overlap.
 type Syncer struct {
 	jc  *jumpcloud.Client
 	oc  *oomnitza.Client
@@ -70,9 +71,19 @@ func New(jc *jumpcloud.Client, oc *oomnitza.Client, m *mapping.Mapping, opts ...
 	if err := s.m.Validate(nil); err != nil {
 		return nil, err
 	}
-	s.k = usersKind(jc, oc, s.m)
+	if s.m.SyncsAssets() {
+		s.k = assetsKind(jc, oc, s.m, s.set.targetFields)
+		if d := s.set.deprovision; d != nil && d.Action.kind == "suspend" {
+			return nil, errors.New(`sync: WithDeprovision: Suspend() sets a People record's suspended field; for assets use SetField("status", "Retired") (a value of your instance) or Delete()`)
+		}
+	} else {
+		if s.set.targetFields != nil {
+			return nil, errors.New("sync: WithTargetFields is for assets mappings (instances without /api/v3/assets/meta); People fields are always read from /api/v3/users/meta")
+		}
+		s.k = usersKind(jc, oc, s.m)
+	}
 	if s.set.deprovision != nil && s.k.idField == "" {
-		return nil, errors.New("sync: WithDeprovision needs a mapping that writes the JumpCloud id (_id) to a unique Oomnitza field, such as jump_cloud_user_id")
+		return nil, fmt.Errorf("sync: WithDeprovision needs a mapping that writes the JumpCloud id (_id) to a unique Oomnitza field, such as %s", map[bool]string{false: mapping.JumpCloudIDField, true: mapping.JumpCloudSystemIDField}[s.m.SyncsAssets()])
 	}
 	if f := s.set.deprovision; f != nil && f.Action.kind == "set_field" && slices.Contains(s.m.SyncKeys, f.Action.field) {
 		return nil, fmt.Errorf("sync: WithDeprovision: SetField(%q) would change a sync key", f.Action.field)
