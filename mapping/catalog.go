@@ -114,7 +114,9 @@ var jumpCloudUserFields = []SourceField{
 // system_info.hardware_model; disk_info, one row per disk, is a list
 // (disk_info.0.disk_size). A system without System Insights data has none
 // of them. The slice is the caller's to keep or change.
-func JumpCloudSystemFields() []SourceField { return append([]SourceField(nil), jumpCloudSystemFields...) }
+func JumpCloudSystemFields() []SourceField {
+	return append([]SourceField(nil), jumpCloudSystemFields...)
+}
 
 var jumpCloudSystemFields = []SourceField{
 	src("ID", "_id", SourceString, false),
