@@ -168,7 +168,13 @@ func (r *Report) Summary() string {
 		n    int
 	}{{"created", c.Created}, {"updated", c.Updated}, {"already applied", c.AlreadyApplied}, {"unchanged", c.Unchanged},
 		{"skipped", c.Skipped}, {"disputed", c.Disputed}, {"stale", c.Stale}, {"deprovisioned", c.Deprovisioned},
-		{"failed", c.Failed}, {"not run", c.NotRun}, {"saas users", c.SaaSUsers}}
+		{"failed", c.Failed}, {"not run", c.NotRun}}
+	if r.Kind != "assets" {
+		rows = append(rows, struct {
+			name string
+			n    int
+		}{"saas users", c.SaaSUsers})
+	}
 	for _, row := range rows {
 		fmt.Fprintf(&b, "  %-16s %6d\n", row.name, row.n)
 	}

@@ -8,20 +8,21 @@ import (
 	"github.com/jcoom/jcoom/oomnitza"
 )
 
-// FieldsReader reads the metadata of Oomnitza People fields;
-// *oomnitza.UsersService implements it.
+// FieldsReader reads the metadata of Oomnitza fields;
+// *oomnitza.UsersService (People) and *oomnitza.AssetsService (assets)
+// implement it.
 type FieldsReader interface {
 	Fields(ctx context.Context) ([]oomnitza.Field, error)
 }
 
-// FetchSchema reads the People fields of an Oomnitza instance and returns
+// FetchSchema reads the fields of an Oomnitza module and returns
 // them as the schema a mapping is validated against.
-func FetchSchema(ctx context.Context, users FieldsReader) (*mapping.Schema, error) {
-	fields, err := users.Fields(ctx)
+func FetchSchema(ctx context.Context, fields FieldsReader) (*mapping.Schema, error) {
+	got, err := fields.Fields(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("sync: reading the Oomnitza People fields: %w", err)
+		return nil, fmt.Errorf("sync: reading the Oomnitza fields: %w", err)
 	}
-	return SchemaFromFields(fields), nil
+	return SchemaFromFields(got), nil
 }
 
 // SchemaFromFields converts Oomnitza field metadata into a mapping schema:

@@ -49,7 +49,7 @@ func TestFetchSchemaReportsAFailedRead(t *testing.T) {
 	oc, err := srv.Client()
 	require.NoError(t, err)
 	_, err = jcsync.FetchSchema(t.Context(), oc.Users)
-	assert.ErrorContains(t, err, "sync: reading the Oomnitza People fields: ")
+	assert.ErrorContains(t, err, "sync: reading the Oomnitza fields: ")
 }
 
 func ExampleFetchSchema() {

@@ -15,14 +15,15 @@ import (
 )
 
 func (a *app) fakeCmd() *cobra.Command {
-	var users int
+	var users, devices int
 	var seed uint64
 	var latency time.Duration
 	cmd := &cobra.Command{
 		Use:   "fake",
 		Short: "Start fake JumpCloud and Oomnitza APIs on loopback, to try every command",
 		Long: `fake starts both fakes of the jcoom SDK on loopback: JumpCloud with generated
-users, and an empty Oomnitza instance with a "JumpCloud User Id" field. It
+users and devices, and an empty Oomnitza instance with a "JumpCloud User Id"
+People field and a "JumpCloud System Id" asset field. It
 prints the environment to export in another shell, with fresh credentials
 for this run, and serves until interrupted.`,
 		Example: "  jcoom fake --users 500\n  # in another shell, after the exports it prints:\n  jcoom plan --role 25",
@@ -31,16 +32,20 @@ for this run, and serves until interrupted.`,
 			if users < 0 || users > 1_000_000 {
 				return usageError("--users %d: want 0 to 1000000", users)
 			}
+			if devices < 0 || devices > 1_000_000 {
+				return usageError("--devices %d: want 0 to 1000000", devices)
+			}
 			key, token := randomSecret("jc"), randomSecret("oz")
-			js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(users, seed), jumpcloudtest.WithAPIKey(key), jumpcloudtest.WithLatency(latency))
+			js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(users, seed), jumpcloudtest.WithGeneratedSystems(devices, seed), jumpcloudtest.WithAPIKey(key), jumpcloudtest.WithLatency(latency))
 			defer js.Close()
-			os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithToken(token), oomnitzatest.WithLatency(latency))
+			os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithAssetField(oomnitzatest.JumpCloudSystemIDField()), oomnitzatest.WithToken(token), oomnitzatest.WithLatency(latency))
 			defer os.Close()
-			a.printf("# jcoom fake: JumpCloud with %d users at %s, Oomnitza at %s\n", users, js.URL, os.URL)
+			a.printf("# jcoom fake: JumpCloud with %d users and %d devices at %s, Oomnitza at %s\n", users, devices, js.URL, os.URL)
 			a.printf("# Export these in another shell (credentials for this run only):\n")
 			a.printf("export %s=%s\nexport %s=%s\nexport %s=%s\nexport %s=%s\n",
 				envJumpCloudBase, js.URL, envJumpCloudKey, key, envOomnitzaURL, os.URL, envOomnitzaToken, token)
 			a.printf("# Then try: jcoom mapping suggest; jcoom plan --role 25 --out plan.json; jcoom apply --role 25 plan.json\n")
+			a.printf("# and, once the people are in: jcoom sync --role 25; jcoom plan --kind assets; jcoom sync --kind assets\n")
 			a.printf("# Oomnitza roles: ")
 			roles := oomnitzatest.DefaultRoles()
 			for _, id := range slices.Sorted(maps.Keys(roles)) {
@@ -53,7 +58,8 @@ for this run, and serves until interrupted.`,
 		},
 	}
 	cmd.Flags().IntVar(&users, "users", 200, "JumpCloud users to generate")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the generated users")
+	cmd.Flags().IntVar(&devices, "devices", 300, "JumpCloud devices (systems) to generate, bound to the users")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the generated users and devices")
 	cmd.Flags().DurationVar(&latency, "latency", 0, "added latency per request, e.g. 20ms")
 	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,10 +48,18 @@ type tenant struct {
 
 func newTenant(t *testing.T, users int) *tenant {
 	t.Helper()
-	js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(users, 7), jumpcloudtest.WithAPIKey(secretKey),
-		jumpcloudtest.WithOrgID(jumpcloudtest.DefaultOrgID))
+	return newTenantWithDevices(t, users, 0)
+}
+
+// newTenantWithDevices is newTenant with generated JumpCloud devices bound
+// to the users.
+func newTenantWithDevices(t *testing.T, users, devices int) *tenant {
+	t.Helper()
+	js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(users, 7), jumpcloudtest.WithGeneratedSystems(devices, 7),
+		jumpcloudtest.WithAPIKey(secretKey), jumpcloudtest.WithOrgID(jumpcloudtest.DefaultOrgID))
 	t.Cleanup(js.Close)
-	os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithToken(secretToken))
+	os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
+		oomnitzatest.WithAssetField(oomnitzatest.JumpCloudSystemIDField()), oomnitzatest.WithToken(secretToken))
 	t.Cleanup(os.Close)
 	jc, err := js.Client()
 	require.NoError(t, err)
@@ -127,7 +136,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"bogus"}, `unknown command "bogus"`},
 		{[]string{"plan", "--nope"}, "unknown flag: --nope"},
 		{[]string{"apply"}, "accepts 1 arg(s), received 0"},
-		{[]string{"plan", "--role", "25", "--deprovision", "archive", "--max-count", "3"}, `--deprovision "archive": want "suspend" or "delete"`},
+		{[]string{"plan", "--role", "25", "--deprovision", "archive", "--max-count", "3"}, `--deprovision "archive": want "suspend", "delete" or "set:FIELD=VALUE"`},
 		{[]string{"plan", "--role", "25", "--deprovision", "suspend"}, "needs a threshold"},
 		{[]string{"plan", "--role", "25", "--max-count", "3"}, "need --deprovision"},
 		{[]string{"plan", "--log-level", "loud"}, `--log-level "loud"`},
@@ -606,4 +615,95 @@ func TestInsightsCommand(t *testing.T) {
 	r = tn.run(t, "", "insights")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.err, envOomnitzaToken+" is not set")
+}
+
+func TestAssetsKind(t *testing.T) {
+	tn := newTenantWithDevices(t, 60, 80)
+	dir := t.TempDir()
+
+	// The standard assets mapping prints, validates and has no role.
+	r := tn.run(t, "", "mapping", "standard", "--kind", "assets")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "kind: assets")
+	assert.Contains(t, r.out, "sync_keys: [serial_number, jumpcloud_system_id]")
+	assert.NotContains(t, r.out, "role:")
+	std := filepath.Join(dir, "assets.yaml")
+	require.NoError(t, os.WriteFile(std, []byte(r.out), 0o600))
+	r = tn.run(t, "", "mapping", "validate", std)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "is valid against "+tn.os.URL)
+
+	// Flags that belong to users are refused before anything is read.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "--kind", "assets", "--role", "25"}, "roles are for People records"},
+		{[]string{"plan", "--kind", "assets", "--deprovision", "suspend", "--max-count", "3"}, "--deprovision suspend is for users"},
+		{[]string{"plan", "--kind", "users", "--mapping", std}, "is a mapping of kind assets"},
+		{[]string{"plan", "--kind", "devices"}, `--kind "devices": want "users" or "assets"`},
+		{[]string{"mapping", "standard", "--kind", "assets", "--role", "25"}, "an assets mapping has neither"},
+	} {
+		r := tn.run(t, "", tc.args...)
+		assert.Equal(t, exitUsage, r.code, "%v: %s", tc.args, r.err)
+		assert.Contains(t, r.err, tc.want, tc.args)
+	}
+	assert.Zero(t, oomnitzaWrites(tn.os.Calls()))
+
+	// People first, so that devices can be assigned to them.
+	require.Equal(t, exitOK, tn.run(t, "", "sync", "--role", "25").code)
+	withSerial := 0
+	for _, s := range tn.js.Systems() {
+		if s.SerialNumber != "" {
+			withSerial++
+		}
+	}
+	require.Less(t, withSerial, 80, "the generated devices include some without a serial number")
+
+	planFile := filepath.Join(dir, "assets-plan.json")
+	r = tn.run(t, "", "plan", "--kind", "assets", "--out", planFile)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, "jcoom apply --kind assets "+planFile)
+	assert.Contains(t, r.out, "serial_number")
+	tn.os.ResetCalls()
+	r = tn.run(t, "", "apply", "--kind", "assets", planFile)
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Equal(t, withSerial, tn.os.AssetCount())
+	assigned := 0
+	for _, a := range tn.os.Assets() {
+		if a.AssignedTo != "" {
+			assigned++
+		}
+	}
+	assert.Positive(t, assigned, "devices are assigned to their people")
+
+	// A rerun writes nothing.
+	tn.os.ResetCalls()
+	r = tn.run(t, "", "sync", "--kind", "assets")
+	require.Equal(t, exitOK, r.code, r.err)
+	assert.Contains(t, r.out, fmt.Sprintf("unchanged%14d", withSerial))
+	assert.Zero(t, oomnitzaWrites(tn.os.Calls()))
+	assert.Contains(t, r.out, "skipped")
+	assert.NotContains(t, r.out, "saas users")
+
+	// A device gone from JumpCloud is retired, within the threshold.
+	var gone *jumpcloud.System
+	for _, s := range tn.js.Systems() {
+		if s.SerialNumber != "" {
+			gone = s
+			break
+		}
+	}
+	require.NotNil(t, gone)
+	require.True(t, tn.js.RemoveSystem(gone.ID))
+	r = tn.run(t, "", "sync", "--kind", "assets", "--deprovision", "set:status=Retired", "--max-count", "2")
+	require.Equal(t, exitOK, r.code, r.err)
+	retired := 0
+	for _, a := range tn.os.Assets() {
+		if a.Status == "Retired" {
+			retired++
+		}
+	}
+	assert.Equal(t, 1, retired)
+	assert.Contains(t, r.out, "deprovisioned         1")
 }

@@ -28,12 +28,23 @@ func (a *app) mappingCmd() *cobra.Command {
 func (a *app) mappingStandardCmd() *cobra.Command {
 	var role int
 	var saas bool
+	var kind string
 	cmd := &cobra.Command{
 		Use:   "standard",
 		Short: "Print the standard mapping as YAML, a starting point for your own",
 		Args:  args(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			m := mapping.Standard()
+			switch kind {
+			case "", "users":
+			case "assets":
+				if role != 0 || saas {
+					return usageError("--role and --saas are for users; an assets mapping has neither")
+				}
+				return a.printMapping(mapping.StandardAssets())
+			default:
+				return usageError(`--kind %q: want "users" or "assets"`, kind)
+			}
 			if role < 0 {
 				return usageError("--role %d: want a positive Oomnitza role id", role)
 			}
@@ -48,6 +59,7 @@ func (a *app) mappingStandardCmd() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&role, "role", 0, "default Oomnitza role id for created users (without it the mapping is a draft)")
 	cmd.Flags().BoolVar(&saas, "saas", false, "users plus SaaS users (mode: users_and_saas)")
+	cmd.Flags().StringVar(&kind, "kind", "users", `"users" (JumpCloud users -> People) or "assets" (devices -> hardware assets)`)
 	return cmd
 }
 
@@ -63,15 +75,20 @@ func (a *app) printMapping(m *mapping.Mapping) error {
 	return err
 }
 
-// liveSchema reads the Oomnitza People fields a mapping is checked against.
-func (a *app) liveSchema(ctx context.Context) (*oomnitza.Client, *mapping.Schema, error) {
+// liveSchema reads the Oomnitza fields a mapping is checked against: the
+// People fields, or the asset fields for an assets mapping.
+func (a *app) liveSchema(ctx context.Context, assets bool) (*oomnitza.Client, *mapping.Schema, error) {
 	oc, err := a.oomnitza()
 	if err != nil {
 		return nil, nil, err
 	}
-	schema, err := jcsync.FetchSchema(ctx, oc.Users)
+	var fields jcsync.FieldsReader = oc.Users
+	if assets {
+		fields = oc.Assets
+	}
+	schema, err := jcsync.FetchSchema(ctx, fields)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the Oomnitza People fields: %w", err)
+		return nil, nil, fmt.Errorf("reading the Oomnitza fields: %w", err)
 	}
 	return oc, schema, nil
 }
@@ -101,12 +118,12 @@ fix. A mapping with problems is a draft and no sync will run it (exit 2).`,
 			if role > 0 {
 				m = m.WithRole(role)
 			}
-			oc, schema, err := a.liveSchema(cmd.Context())
+			oc, schema, err := a.liveSchema(cmd.Context(), m.SyncsAssets())
 			if err != nil {
 				return err
 			}
 			v := validation{Mapping: m.Name}
-			cm, err := m.Compile(schema)
+			cm, err := m.Compile(schema, stubLookups(m)...)
 			var ve *mapping.ValidationError
 			switch {
 			case errors.As(err, &ve):
@@ -169,7 +186,7 @@ then check it with 'jcoom mapping validate'.`,
 					return usageError("%s exists; pass --force to overwrite it or --out another file", out)
 				}
 			}
-			oc, schema, err := a.liveSchema(cmd.Context())
+			oc, schema, err := a.liveSchema(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
@@ -258,4 +275,22 @@ func starter(schema *mapping.Schema, minScore float64) (*mapping.Mapping, map[st
 	}
 	m.Fields = fields
 	return m, used
+}
+
+// stubLookups registers the look-ups a sync provides (they need the live
+// data), so that validation compiles every rule.
+func stubLookups(m *mapping.Mapping) []mapping.CompileOption {
+	var out []mapping.CompileOption
+	for _, f := range m.Fields {
+		for _, t := range f.Transform {
+			name, _ := t.Args["name"].(string)
+			if name == "" {
+				name, _ = t.Args["value"].(string)
+			}
+			if t.Name == "lookup" && name != "" {
+				out = append(out, mapping.WithLookup(name, func(string) (any, bool) { return nil, false }))
+			}
+		}
+	}
+	return out
 }

@@ -19,6 +19,7 @@ import (
 // deprovisioning, the concurrency. Plan, apply and sync share them, and
 // apply refuses a plan made with another mapping.
 type syncFlags struct {
+	kind        string
 	mappingFile string
 	role        int
 	concurrency int
@@ -29,23 +30,38 @@ type syncFlags struct {
 }
 
 func (f *syncFlags) register(fs *pflag.FlagSet, deprovision bool) {
-	fs.StringVar(&f.mappingFile, "mapping", "", "mapping file (YAML or JSON); default: the standard mapping")
+	fs.StringVar(&f.kind, "kind", "", `what to sync: "users" (JumpCloud users -> People) or "assets" (JumpCloud devices -> hardware assets); default: the mapping's kind, else users`)
+	fs.StringVar(&f.mappingFile, "mapping", "", "mapping file (YAML or JSON); default: the standard mapping of the kind")
 	fs.IntVar(&f.role, "role", 0, "default Oomnitza role id for created users (overrides the mapping's role)")
 	fs.IntVar(&f.concurrency, "concurrency", jcsync.DefaultConcurrency, "writes in flight at once")
 	if deprovision {
-		fs.StringVar(&f.deprovision, "deprovision", "", `what happens to Oomnitza users whose JumpCloud user is gone: "suspend" or "delete" (default: nothing)`)
-		fs.IntVar(&f.maxCount, "max-count", 0, "with --deprovision: stop when more users than this would be deprovisioned")
-		fs.Float64Var(&f.maxPercent, "max-percent", 0, "with --deprovision: stop when more than this percentage of linked users would be deprovisioned")
+		fs.StringVar(&f.deprovision, "deprovision", "", `what happens to Oomnitza records whose JumpCloud record is gone: "suspend" (users), "delete", or "set:FIELD=VALUE" (e.g. set:status=Retired for assets); default: nothing`)
+		fs.IntVar(&f.maxCount, "max-count", 0, "with --deprovision: stop when more records than this would be deprovisioned")
+		fs.Float64Var(&f.maxPercent, "max-percent", 0, "with --deprovision: stop when more than this percentage of linked records would be deprovisioned")
 	}
 }
 
 func (f *syncFlags) mapping() (*mapping.Mapping, error) {
-	m := mapping.Standard()
+	var m *mapping.Mapping
+	switch f.kind {
+	case "", "users":
+		m = mapping.Standard()
+	case "assets":
+		m = mapping.StandardAssets()
+	default:
+		return nil, usageError(`--kind %q: want "users" or "assets"`, f.kind)
+	}
 	if f.mappingFile != "" {
 		var err error
 		if m, err = mapping.LoadFile(f.mappingFile); err != nil {
 			return nil, err
 		}
+		if got := kindOf(m); f.kind != "" && got != f.kind {
+			return nil, usageError("--kind %s, but %s is a mapping of kind %s", f.kind, f.mappingFile, got)
+		}
+	}
+	if f.role != 0 && m.SyncsAssets() {
+		return nil, usageError("--role %d: roles are for People records; an assets sync has none", f.role)
 	}
 	if f.role < 0 {
 		return nil, usageError("--role %d: want a positive Oomnitza role id", f.role)
@@ -56,7 +72,14 @@ func (f *syncFlags) mapping() (*mapping.Mapping, error) {
 	return m, nil
 }
 
-func (f *syncFlags) options(a *app) ([]jcsync.Option, error) {
+func kindOf(m *mapping.Mapping) string {
+	if m.SyncsAssets() {
+		return "assets"
+	}
+	return "users"
+}
+
+func (f *syncFlags) options(a *app, assets bool) ([]jcsync.Option, error) {
 	opts := []jcsync.Option{jcsync.WithLogger(a.log), jcsync.WithCredentialName("jcoom CLI")}
 	if f.concurrency < 1 || f.concurrency > 64 {
 		return nil, usageError("--concurrency %d: want 1 to 64", f.concurrency)
@@ -65,22 +88,33 @@ func (f *syncFlags) options(a *app) ([]jcsync.Option, error) {
 	switch f.deprovision {
 	case "":
 		if f.maxCount != 0 || f.maxPercent != 0 {
-			return nil, usageError("--max-count and --max-percent need --deprovision suspend|delete")
+			return nil, usageError("--max-count and --max-percent need --deprovision")
 		}
-	case "suspend", "delete":
+	default:
+		var action jcsync.DeprovisionAction
+		switch spec, isSet := strings.CutPrefix(f.deprovision, "set:"); {
+		case f.deprovision == "suspend" && assets:
+			return nil, usageError(`--deprovision suspend is for users; for assets use "set:status=VALUE" (a status of your instance, e.g. Retired) or "delete"`)
+		case f.deprovision == "suspend":
+			action = jcsync.Suspend()
+		case f.deprovision == "delete":
+			action = jcsync.Delete()
+		case isSet:
+			field, value, ok := strings.Cut(spec, "=")
+			if !ok || strings.TrimSpace(field) == "" {
+				return nil, usageError(`--deprovision %q: want "set:FIELD=VALUE", e.g. set:status=Retired`, f.deprovision)
+			}
+			action = jcsync.SetField(strings.TrimSpace(field), value)
+		default:
+			return nil, usageError(`--deprovision %q: want "suspend", "delete" or "set:FIELD=VALUE"`, f.deprovision)
+		}
 		if f.maxCount <= 0 && f.maxPercent <= 0 {
 			return nil, usageError("--deprovision %s needs a threshold: --max-count N and/or --max-percent P", f.deprovision)
 		}
 		if f.maxCount < 0 || f.maxPercent < 0 || f.maxPercent > 100 {
 			return nil, usageError("--max-count %d --max-percent %g: want a count above 0 and a percentage from 0 to 100", f.maxCount, f.maxPercent)
 		}
-		action := jcsync.Suspend()
-		if f.deprovision == "delete" {
-			action = jcsync.Delete()
-		}
 		opts = append(opts, jcsync.WithDeprovision(jcsync.Deprovision{Action: action, MaxCount: f.maxCount, MaxPercent: f.maxPercent}))
-	default:
-		return nil, usageError(`--deprovision %q: want "suspend" or "delete"`, f.deprovision)
 	}
 	return opts, nil
 }
@@ -92,7 +126,7 @@ func (a *app) syncer(f *syncFlags, bar *progressView) (*jcsync.Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := f.options(a)
+	opts, err := f.options(a, m.SyncsAssets())
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +230,9 @@ func (a *app) printPlan(b []byte, p *jcsync.Plan, diff int, footer string) {
 // replay is the flags apply needs to rebuild this sync.
 func (f *syncFlags) replay() string {
 	var b strings.Builder
+	if f.kind != "" {
+		fmt.Fprintf(&b, "--kind %s ", f.kind)
+	}
 	if f.mappingFile != "" {
 		fmt.Fprintf(&b, "--mapping %s ", f.mappingFile)
 	}
