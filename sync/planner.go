@@ -308,7 +308,7 @@ func (pl *planner) add(rec map[string]any) error {
 	if err != nil {
 		var ae *mapping.ApplyError
 		if errors.As(err, &ae) {
-			op.Reason = "mapping: " + oneLine(err.Error())
+			op.Reason = oneLine(err.Error())
 			return nil
 		}
 		return err

@@ -33,7 +33,10 @@ func TestDemoRuns(t *testing.T) {
 		"ErrIdentityMismatch=true", "jumpcloud.delete_user applied", "run 2: applied 0, noop 899, failed 0",
 		"is a draft: 1 problem(s)", "create         1000", "3. Apply: 1000 created", "4. Run again: 1000 unchanged, 0 Oomnitza writes",
 		`position: "`, "3 updated, 3 PATCHes", "3 already applied, 0 written", ": disputed", "a recycled email",
-		"ErrThresholdExceeded=true, Oomnitza writes: 0", "suspended, 1 disputed left alone, 899 unchanged", "unchanged           899"} {
+		"ErrThresholdExceeded=true, Oomnitza writes: 0", "suspended, 1 disputed left alone, 899 unchanged", "unchanged           899",
+		"brings 1000 JumpCloud systems", "10 systems pages and 10 System Insights requests", "skipped 43, never merged: mapping: fields[0] (serialNumber -> serial_number): required value is empty",
+		"957 assets created, 871 assigned to their people", "run again: 957 unchanged, 0 Oomnitza writes", `device_name: "`, `(rev B)"`,
+		"2 PATCHes carrying only those fields", `1 deprovisioned, status now "Retired"`, "-> assigned_to "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
@@ -49,7 +52,7 @@ func TestDemoSmallTenant(t *testing.T) {
 	}
 	for _, want := range []string{"3. Apply: 120 created", "4. Run again: 120 unchanged, 0 Oomnitza writes",
 		"jumpcloud.create_user applied", "jumpcloud.unlock_user applied", "jumpcloud.expire_password applied",
-		"jumpcloud.user_role applied", "jumpcloud.delete_user applied", "read 120 users", "10. The final report", "9. Monday morning: jcsync.Insights", "6 unlocked; insights again: 0 locked"} {
+		"jumpcloud.user_role applied", "jumpcloud.delete_user applied", "read 120 users", "11. The final report", "9. Monday morning: jcsync.Insights", "6 unlocked; insights again: 0 locked"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
@@ -72,6 +75,10 @@ func TestDemoJSON(t *testing.T) {
 	if doc.Disputed == nil || doc.ThresholdStop == "" || doc.Deprovisioned == 0 {
 		t.Errorf("disputed %v, threshold %q, deprovisioned %d", doc.Disputed, doc.ThresholdStop, doc.Deprovisioned)
 	}
+	if d := doc.Devices; d == nil || d.Systems != 60 || d.Created == 0 || d.Created+sum(d.Skipped) != 60 ||
+		d.Assigned == 0 || d.RerunWrites != 0 || d.Patches != 2 || len(d.PatchedChanges) != 2 || d.Retired != 1 {
+		t.Errorf("devices: %+v", doc.Devices)
+	}
 	if doc.FixedLocked != 6 || doc.Insights["locked"] != 6 {
 		t.Errorf("insights %v, fixed %d", doc.Insights, doc.FixedLocked)
 	}
@@ -88,4 +95,12 @@ func TestDemoRefusesATinyTenant(t *testing.T) {
 	if err := run(t.Context(), io.Discard, config{users: 3}); err == nil || !strings.Contains(err.Error(), "-users 3") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jcoom/jcoom/jumpcloud"
@@ -30,6 +32,7 @@ type storyJSON struct {
 	Presets       []*presets.Result       `json:"presets"`
 	Insights      map[presets.Finding]int `json:"insights"`
 	FixedLocked   int                     `json:"fixed_locked"`
+	Devices       *devicesJSON            `json:"devices"`
 	Final         jcsync.Counts           `json:"final"`
 	FinalCalls    map[string]int          `json:"final_api_calls"`
 }
@@ -42,14 +45,17 @@ type rerunJSON struct {
 // runStory tells the product's story on fresh fakes: a draft, the plan,
 // apply, a rerun with zero writes, changes with their diffs, a recycled
 // email, the deprovision threshold, the five presets on one person with
-// write-back, and the final report.
+// write-back, insights, the tenant's devices into hardware assets, and the
+// final report.
 func runStory(ctx context.Context, out io.Writer, n int) (*storyJSON, error) {
 	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
 	doc := &storyJSON{Users: n, Plan: map[jcsync.OpKind]int{}}
 	now := time.Now()
-	jsrv := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 99), jumpcloudtest.WithLatency(time.Millisecond))
+	jsrv := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 99), jumpcloudtest.WithGeneratedSystems(n, 99),
+		jumpcloudtest.WithLatency(time.Millisecond))
 	defer jsrv.Close()
-	osrv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()), oomnitzatest.WithLatency(time.Millisecond))
+	osrv := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
+		oomnitzatest.WithAssetField(oomnitzatest.JumpCloudSystemIDField()), oomnitzatest.WithLatency(time.Millisecond))
 	defer osrv.Close()
 	jc, err := jsrv.Client()
 	if err != nil {
@@ -196,13 +202,18 @@ func runStory(ctx context.Context, out io.Writer, n int) (*storyJSON, error) {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
 
-	// 10. The final report: a scheduled run would print this every day.
+	// 10. The same engine for devices: JumpCloud systems -> hardware assets.
+	if err := runDevices(ctx, out, doc, jsrv, osrv, jc, oc); err != nil {
+		return nil, fmt.Errorf("devices: %w", err)
+	}
+
+	// 11. The final report: a scheduled run would print this every day.
 	rep, err = allowed.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
 	doc.Final, doc.FinalCalls = rep.Counts, rep.Calls
-	say("\n10. The final report (what a daily sync.RunEvery prints):\n%s", indent(rep.Summary()))
+	say("\n11. The final report (what a daily sync.RunEvery prints):\n%s", indent(rep.Summary()))
 	say("    (the story ran in %s)", time.Since(now).Round(time.Millisecond))
 	return doc, nil
 }
@@ -356,5 +367,133 @@ func runInsights(ctx context.Context, out io.Writer, doc *storyJSON, jsrv *jumpc
 	}
 	say("    RunMany %s over the %d locked users: %d unlocked; insights again: %d locked",
 		lockedRep.Preset, len(ids), doc.FixedLocked, again.Finding(presets.FindingLocked).Count)
+	return nil
+}
+
+// devicesJSON is the devices part of -json.
+type devicesJSON struct {
+	Systems        int            `json:"jumpcloud_systems"`
+	Created        int            `json:"assets_created"`
+	Assigned       int            `json:"assets_assigned"`
+	Skipped        map[string]int `json:"skipped_reasons"`
+	RerunWrites    int            `json:"rerun_oomnitza_writes"`
+	Patches        int            `json:"patches"`
+	Retired        int            `json:"retired"`
+	InsightsCalls  int            `json:"insights_requests"`
+	SystemsPages   int            `json:"systems_pages"`
+	PatchedChanges []jcsync.Op    `json:"patched,omitempty"`
+}
+
+// runDevices brings the tenant's JumpCloud devices into Oomnitza hardware
+// assets on the same engine: plan, apply, each device assigned to its
+// person, a rerun with zero writes, changed devices, and a retired one.
+func runDevices(ctx context.Context, out io.Writer, doc *storyJSON, jsrv *jumpcloudtest.Server, osrv *oomnitzatest.Server, jc *jumpcloud.Client, oc *oomnitza.Client) error {
+	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	dev := &devicesJSON{Systems: len(jsrv.Systems()), Skipped: map[string]int{}}
+	doc.Devices = dev
+	s, err := jcsync.New(jc, oc, mapping.StandardAssets(), jcsync.WithCredentialName("JumpCloud (demo)"))
+	if err != nil {
+		return err
+	}
+	jsrv.ResetCalls()
+	plan, err := s.Plan(ctx)
+	if err != nil {
+		return err
+	}
+	calls := jsrv.Calls()
+	dev.SystemsPages = calls["GET /api/systems"]
+	dev.InsightsCalls = calls["GET /api/v2/systeminsights/{table}"]
+	say("\n10. Devices: mapping.StandardAssets() brings %d JumpCloud systems into Oomnitza hardware assets.", dev.Systems)
+	say("    The plan read %d systems pages and %d System Insights requests (system_info, %d devices a batch):",
+		dev.SystemsPages, dev.InsightsCalls, jumpcloud.DefaultInsightsBatch)
+	say("%s", indent(plan.Summary()))
+	for _, op := range plan.Ops {
+		if op.Kind == jcsync.OpSkip {
+			dev.Skipped[op.Reason]++
+		}
+	}
+	for _, reason := range slices.Sorted(maps.Keys(dev.Skipped)) {
+		say("    skipped %d, never merged: %s", dev.Skipped[reason], reason)
+	}
+	rep, err := s.Apply(ctx, plan)
+	if err != nil {
+		return err
+	}
+	dev.Created = rep.Counts.Created
+	// mapping.Standard() wrote each person's email as the Oomnitza username.
+	people := map[string]*jumpcloud.User{}
+	for _, u := range jsrv.Users() {
+		people[u.Email] = u
+	}
+	shown := 0
+	for _, a := range osrv.Assets() {
+		if a.AssignedTo == "" {
+			continue
+		}
+		dev.Assigned++
+		if u := people[a.AssignedTo]; u != nil && shown < 3 {
+			shown++
+			say("    %-24s %-16s serial %-13s -> assigned_to %s (JumpCloud user %s)", a.DeviceName, a.Model, a.SerialNumber, a.AssignedTo, u.ID)
+		}
+	}
+	say("    applied: %d assets created, %d assigned to their people; err=%v", dev.Created, dev.Assigned, rep.Err())
+
+	osrv.ResetCalls()
+	if rep, err = s.Run(ctx); err != nil {
+		return err
+	}
+	dev.RerunWrites = writeCalls(osrv.Calls())
+	say("    run again: %d unchanged, %d Oomnitza writes", rep.Counts.Unchanged, dev.RerunWrites)
+
+	// Two devices change: one renamed, one whose model JumpCloud now reports
+	// differently (a replaced logic board).
+	var synced []*jumpcloud.System
+	for _, sys := range jsrv.Systems() {
+		if sys.SerialNumber != "" {
+			synced = append(synced, sys)
+		}
+	}
+	if len(synced) < 3 {
+		return fmt.Errorf("only %d devices with a serial number", len(synced))
+	}
+	jsrv.SetSystemFields(synced[0].ID, map[string]any{"displayName": "design-studio-imac"})
+	rows := jsrv.InsightsRows(jumpcloud.TableSystemInfo, synced[1].ID)
+	if len(rows) > 0 {
+		rows[0]["hardware_model"] = fmt.Sprint(rows[0]["hardware_model"], " (rev B)")
+		jsrv.SetInsightsRows(jumpcloud.TableSystemInfo, synced[1].ID, rows[0])
+	}
+	if plan, err = s.Plan(ctx); err != nil {
+		return err
+	}
+	for _, op := range plan.Ops {
+		if op.Kind == jcsync.OpUpdate {
+			dev.PatchedChanges = append(dev.PatchedChanges, op)
+		}
+	}
+	say("    two devices changed in JumpCloud:\n%s", indent(plan.Diff(5)))
+	osrv.ResetCalls()
+	if _, err = s.Apply(ctx, plan); err != nil {
+		return err
+	}
+	dev.Patches = osrv.Calls()["PATCH /api/v3/assets/{ident}"]
+	say("    applied: %d PATCHes carrying only those fields", dev.Patches)
+
+	// A device leaves JumpCloud: retired in Oomnitza, within a threshold.
+	jsrv.RemoveSystem(synced[2].ID)
+	retire, err := jcsync.New(jc, oc, mapping.StandardAssets(),
+		jcsync.WithDeprovision(jcsync.Deprovision{Action: jcsync.SetField("status", "Retired"), MaxCount: 1}))
+	if err != nil {
+		return err
+	}
+	if rep, err = retire.Run(ctx); err != nil {
+		return err
+	}
+	dev.Retired = rep.Counts.Deprovisioned
+	for _, a := range osrv.Assets() {
+		if a.SerialNumber == synced[2].SerialNumber {
+			say("    %s (%s) left JumpCloud; with SetField(status, Retired), at most 1: %d deprovisioned, status now %q",
+				synced[2].DisplayName, a.SerialNumber, dev.Retired, a.Status)
+		}
+	}
 	return nil
 }
