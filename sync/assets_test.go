@@ -18,7 +18,7 @@ import (
 
 // devicesWorld is a tenant of users and devices whose people are already
 // in Oomnitza (synced with the standard user mapping).
-func devicesWorld(t *testing.T, users, devices int, o worldOpts) *world {
+func devicesWorld(t testing.TB, users, devices int, o worldOpts) *world {
 	t.Helper()
 	o.jc = append([]jumpcloudtest.Option{jumpcloudtest.WithGeneratedSystems(devices, 11)}, o.jc...)
 	o.oo = append([]oomnitzatest.Option{oomnitzatest.WithAssetField(oomnitzatest.JumpCloudSystemIDField())}, o.oo...)
@@ -26,7 +26,7 @@ func devicesWorld(t *testing.T, users, devices int, o worldOpts) *world {
 	return w
 }
 
-func syncPeople(t *testing.T, w *world) {
+func syncPeople(t testing.TB, w *world) {
 	t.Helper()
 	rep, err := w.syncer(t, standard()).Run(t.Context())
 	require.NoError(t, err)

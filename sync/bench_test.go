@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jcoom/jcoom/jumpcloud/jumpcloudtest"
+	"github.com/jcoom/jcoom/mapping"
 	"github.com/jcoom/jcoom/oomnitza/oomnitzatest"
 	jcsync "github.com/jcoom/jcoom/sync"
 )
@@ -231,5 +232,51 @@ func BenchmarkInsights(b *testing.B) {
 				b.ReportMetric(float64(withFindings)/float64(n), "with-findings")
 			})
 		}
+	}
+}
+
+// BenchmarkAssetsSync brings n generated devices (bound to n/2 people
+// already in Oomnitza) into an empty Oomnitza with StandardAssets, then
+// reruns it. jc-req/1k-devices counts the JumpCloud requests of a run per
+// 1,000 devices (systems pages, System Insights batches, the users the
+// assigned_to look-up reads); rerun-writes must be 0.
+func BenchmarkAssetsSync(b *testing.B) {
+	for _, n := range []int{10_000} {
+		b.Run(fmt.Sprintf("devices=%d", n), func(b *testing.B) {
+			var elapsed time.Duration
+			var runs, jcRequests, ozRequests, rerunRequests, rerunWrites int
+			for b.Loop() {
+				b.StopTimer()
+				w := devicesWorld(b, n/2, n, worldOpts{})
+				syncPeople(b, w)
+				s := w.syncer(b, mapping.StandardAssets(), jcsync.WithConcurrency(8))
+				w.jsrv.ResetCalls()
+				w.osrv.ResetCalls()
+				b.StartTimer()
+				start := time.Now()
+				rep, err := s.Run(b.Context())
+				elapsed += time.Since(start)
+				b.StopTimer()
+				if err != nil || rep.Err() != nil || rep.Counts.Created == 0 {
+					b.Fatalf("%v %v %+v", err, rep.Err(), rep.Counts)
+				}
+				jcRequests, ozRequests = sum(w.jsrv.Calls()), sum(w.osrv.Calls())
+				w.jsrv.ResetCalls()
+				w.osrv.ResetCalls()
+				if rep, err = s.Run(b.Context()); err != nil || rep.Err() != nil {
+					b.Fatal(err, rep.Err())
+				}
+				rerunRequests, rerunWrites = sum(w.jsrv.Calls())+sum(w.osrv.Calls()), writes(w.osrv.Calls())
+				runs++
+				w.jsrv.Close()
+				w.osrv.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(n)*float64(runs)/elapsed.Seconds(), "devices/s")
+			b.ReportMetric(float64(jcRequests)*1000/float64(n), "jc-req/1k-devices")
+			b.ReportMetric(float64(ozRequests), "oomnitza-requests")
+			b.ReportMetric(float64(rerunRequests), "rerun-requests")
+			b.ReportMetric(float64(rerunWrites), "rerun-writes")
+		})
 	}
 }

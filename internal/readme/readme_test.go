@@ -52,19 +52,21 @@ func TestREADMESnippetsAreHere(t *testing.T) {
 	src, err := os.ReadFile("snippets_test.go")
 	require.NoError(t, err)
 	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
-	require.Len(t, blocks, 8, "a README Go block was added or removed: add it to snippets_test.go")
+	require.Len(t, blocks, 9, "a README Go block was added or removed: add it to snippets_test.go")
 	hay := normalise(string(src))
 	for _, b := range blocks {
 		assert.True(t, contains(hay, normalise(b[1])), "README snippet not in snippets_test.go (edit both together):\n%s", b[1])
 	}
 }
 
-// fakes returns clients of a fresh pair of fakes with n JumpCloud users.
+// fakes returns a fresh pair of fakes with n JumpCloud users and n/2
+// devices.
 func fakes(t *testing.T, n int) (*jumpcloudtest.Server, *oomnitzatest.Server) {
 	t.Helper()
-	js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 3))
+	js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(n, 3), jumpcloudtest.WithGeneratedSystems(n/2, 3))
 	t.Cleanup(js.Close)
-	os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()))
+	os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
+		oomnitzatest.WithAssetField(oomnitzatest.JumpCloudSystemIDField()))
 	t.Cleanup(os.Close)
 	return js, os
 }
@@ -110,6 +112,16 @@ func TestREADMESnippetsRun(t *testing.T) {
 		got, _ := js.User(u.ID)
 		assert.False(t, got.AccountLocked, "the insights quick start unlocked %s", u.Username)
 	}
+
+	require.NoError(t, assetsQuickStart(ctx, jc, oc))
+	assert.Positive(t, osrv.AssetCount(), "the assets quick start created the devices")
+	assigned := 0
+	for _, a := range osrv.Assets() {
+		if a.AssignedTo != "" {
+			assigned++
+		}
+	}
+	assert.Positive(t, assigned, "devices are assigned to their people")
 
 	require.NoError(t, fakesQuickStart())
 }

@@ -210,3 +210,42 @@ func insightsQuickStart(ctx context.Context, jc *jumpcloud.Client, oc *oomnitza.
 	fmt.Println(len(results), "unlocked")
 	return nil
 }
+
+func assetsQuickStart(ctx context.Context, jc *jumpcloud.Client, oc *oomnitza.Client) error {
+	s, err := sync.New(jc, oc, mapping.StandardAssets()) // kind: assets; sync keys serial_number, then jumpcloud_system_id
+	if err != nil {
+		return err // a draft, or an instance without the unique "JumpCloud System Id" asset field: what to create
+	}
+	plan, err := s.Plan(ctx) // systems, the System Insights tables the mapping reads (100 devices a request), assets
+	if err != nil {
+		return err
+	}
+	fmt.Print(plan.Summary())      // a device without a serial number is a skip with its reason, never merged
+	rep, err := s.Apply(ctx, plan) // assigned_to: the bound user's Oomnitza username, looked up by JumpCloud id
+	if err != nil {
+		return err
+	}
+	fmt.Print(rep.Summary())
+	// The clients underneath: systems, their hardware facts, the assets.
+	var ids []string
+	for sys, err := range jc.Systems.All(ctx, nil) { // every field of both spec versions; unknown ones kept
+		if err != nil {
+			return err
+		}
+		ids = append(ids, sys.ID)
+		fmt.Println(sys.DisplayName, sys.OS, sys.SerialNumber, sys.PrimaryUserID())
+	}
+	for row, err := range jc.Insights.SystemInfo(ctx, &jumpcloud.InsightsOptions{SystemIDs: ids}) { // system_id:in:, in batches
+		if err != nil {
+			return err
+		}
+		fmt.Println(row.HardwareVendor, row.HardwareModel, row.HardwareSerial)
+	}
+	for a, err := range oc.Assets.All(ctx, &oomnitza.ListOptions{Filter: oomnitza.Eq("assigned_to", "ada@acme.com")}) {
+		if err != nil {
+			return err
+		}
+		fmt.Println(a.SerialNumber, a.Model, a.Status)
+	}
+	return nil
+}
