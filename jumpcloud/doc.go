@@ -55,6 +55,20 @@
 // answered 404 after a lost reply is done. Ids are checked (24 hex
 // characters) before any request.
 //
+// # Systems and System Insights
+//
+// Systems lists, streams and gets JumpCloud devices (GET /api/systems) with
+// the same paging, filters, x-org-id, concurrency and de-duplication as
+// Users; System carries every field of both spec versions and keeps
+// unknown ones (Raw), and PrimaryUserID names the user bound to the device
+// (primarySystemUser.id) where present. Insights reads the System Insights
+// tables with hardware facts (system_info, os_version, chassis_info,
+// disk_info, battery; HardwareTables) under their own rules: v2 filters
+// with eq and in only, a limit up to 10,000, bare arrays. Rows asks for
+// the given systems in batches (system_id:in:a|b, 100 a request by
+// default, 250 at most) and pages each batch until a short page; SystemInfo,
+// OSVersion, ChassisInfo, DiskInfo and Battery return typed rows.
+//
 // # Errors
 //
 // API errors are *Error values carrying the status, JumpCloud's code,

@@ -21,6 +21,14 @@
 //	  - {expr: 'firstname + " " + lastname', to: full_name}
 //	  - {from: $sync.time, to: connector_sync_time}
 //
+// A mapping's kind says what it syncs: users (JumpCloud users -> People,
+// the default) or assets (JumpCloud systems -> hardware assets, sources
+// from JumpCloudSystemFields, which include System Insights paths such as
+// system_info.hardware_model). A rule's fallback lists paths tried in
+// order when from is empty. StandardAssets is the standard assets mapping:
+// sync keys serial_number, then the unique custom jumpcloud_system_id;
+// assigned_to from the bound user through the oomnitza_username look-up.
+//
 // Standard returns the standard mapping; examples/mapping/jumpcloud-all.yaml
 // maps all 22 fields of Oomnitza's JumpCloud integration. Load and LoadFile
 // read YAML or JSON strictly: unknown keys, wrong types and duplicate keys

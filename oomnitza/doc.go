@@ -31,6 +31,19 @@
 // Dates are epoch seconds (Time). Users.Records streams wire records for
 // mappings.
 //
+// # Assets
+//
+// Assets is the hardware assets module (/api/v3/assets): List, All,
+// Records, Get, GetByField, Create, Update (PATCH), Delete and Fields.
+// Asset has the spec's standard fields and keeps custom ones in Custom, as
+// User does. Create is safe under lost replies: when the outcome of a POST
+// is unknown it looks the asset up by the first unique key the record
+// carries (serial_number, then barcode, or the keys given) before sending
+// again. equipment_id values are checked as strictly as user ids. Where an
+// instance has no asset metadata endpoint, Fields returns ErrNoMetadata;
+// StandardAssetFields lists the spec's asset fields to validate against
+// instead.
+//
 // # Pagination
 //
 // List returns a page and the X-Total-Count total; All returns a lazy,

@@ -64,6 +64,21 @@
 // checks with JumpCloud that each id is really gone before writing, and
 // stops with ErrThresholdExceeded, writing nothing, above the threshold.
 //
+// # Devices into assets
+//
+// A mapping of kind assets (mapping.StandardAssets) runs on the same
+// engine: New reads JumpCloud systems, joins the System Insights rows of
+// the tables the mapping references (fetched in batches of system ids),
+// and plans against Oomnitza assets, with the same apply, re-checks,
+// report and zero-write reruns. assigned_to is looked up through
+// oomnitza_username: the Oomnitza user carrying the device's bound
+// JumpCloud user id, else the one unlinked user with that email or
+// username; ambiguity assigns nobody. A device without a serial number is
+// skipped with its reason. Deprovisioning for assets sets a field
+// (SetField("status", "Retired")) or deletes; Suspend is for users.
+// WithTargetFields validates against given fields where the instance has
+// no asset metadata endpoint.
+//
 // # Users plus SaaS users
 //
 // With mode users_and_saas, the SaaS application (default "JumpCloud") is

@@ -41,6 +41,16 @@
 //	admin property       the admin object ({id, roleName, roleNames}) from   2025 spec; fill
 //	                     the administrator with the same email, else null;  by email inferred
 //	                     WithoutAdminProperty omits it (pre-2025 tenants)
+//	systems              GET /api/systems (paging, filters, sort, fields   spec (H)
+//	                     as for users), GET /api/systems/{id}; generated
+//	                     devices (WithGeneratedSystems): Mac, Windows and
+//	                     Linux models with unique serials, VMs without     generated data
+//	                     one, ~9 in 10 bound to an active user             inferred
+//	system insights      GET /api/v2/systeminsights/{table} for            v2 spec (H);
+//	                     system_info, os_version, chassis_info, disk_info, notes assets.md
+//	                     battery: bare arrays, limit up to 10,000, eq and
+//	                     in only, system_id plus one table field; unknown
+//	                     table 404; some devices have insights disabled
 //	clock                password_expired follows password_expiration_     inferred
 //	                     date and WithClock; GenerateUsersAt and
 //	                     WithGeneratedUsers build data relative to it
@@ -49,7 +59,9 @@
 //
 // The search query parameter of GET /systemusers (its encoding in a query
 // string is documented nowhere: the fake answers 400 rather than ignore
-// it), v2 endpoints (groups, associations), passwords and MFA beyond the
+// it), v2 endpoints other than System Insights (groups, associations,
+// the graph of system bindings), the System Insights tables without
+// hardware facts (software, users, apps), passwords and MFA beyond the
 // flags, the exact text of JumpCloud's messages where no source quotes
 // one, and rate limits by number (none are published; WithRateLimit and
 // Fault429 let tests choose).

@@ -39,14 +39,20 @@
 //	                     assignment, external ids, activate/deactivate,
 //	                     roles (create, PATCH, delete 204 with their user
 //	                     relations, assign, overwrite)
+//	assets               list/get/create/PATCH/delete under /api/v3/assets spec (H)
+//	                     and GET /api/v3/assets/meta; unique               meta endpoint
+//	                     serial_number and barcode, custom asset fields    inferred (M)
+//	                     (WithAssetField); WithoutAssetMeta answers 404
+//	                     for the meta endpoint
 //	roles                DefaultRoles: 1 "Super Administrator", 25          notes (ids are
 //	                     "Employee"; WithRoles sets others                 the fake's)
 //	error bodies         {"errors": [...]} with 4xx                        inferred (L)
 //
 // # What it does not model
 //
-// Assets and the other object types, saved searches, the v2 bulk API,
-// workflows (Oomnitza-Not-Trigger-WF is accepted and has no effect),
+// Object types other than users and assets (locations, contracts,
+// software), asset assignment rules beyond storing assigned_to as sent,
+// saved searches, the v2 bulk API, workflows (Oomnitza-Not-Trigger-WF is accepted and has no effect),
 // change history, and the exact status and text of errors the vendor does
 // not document.
 //
