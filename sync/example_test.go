@@ -186,3 +186,60 @@ func ExampleInsights() {
 	// In JumpCloud, missing from Oomnitza: 200
 	// Locked accounts: true fix: jumpcloud.unlock_user
 }
+
+// Devices become hardware assets on the same engine: people first, so that
+// each device can be assigned to its person; then mapping.StandardAssets.
+func Example_assets() {
+	js := jumpcloudtest.NewServer(jumpcloudtest.WithGeneratedUsers(40, 1), jumpcloudtest.WithGeneratedSystems(60, 1))
+	defer js.Close()
+	os := oomnitzatest.NewServer(oomnitzatest.WithField(oomnitzatest.JumpCloudUserIDField()),
+		oomnitzatest.WithAssetField(oomnitzatest.JumpCloudSystemIDField()))
+	defer os.Close()
+	jc, err := js.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	oc, err := os.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := stdcontext.Background()
+
+	people, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := people.Run(ctx); err != nil {
+		log.Fatal(err)
+	}
+	devices, err := jcsync.New(jc, oc, mapping.StandardAssets())
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep, err := devices.Run(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	assigned := 0
+	for _, a := range os.Assets() {
+		if a.AssignedTo != "" {
+			assigned++
+		}
+	}
+	fmt.Println("devices read:", rep.SourceRead, "assets created:", rep.Counts.Created, "assigned:", assigned)
+	for _, o := range rep.Records {
+		if o.Outcome == jcsync.Skipped {
+			fmt.Println("skipped:", o.Reason)
+			break
+		}
+	}
+	rep, err = devices.Run(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("rerun unchanged:", rep.Counts.Unchanged, "writes:", rep.Writes())
+	// Output:
+	// devices read: 60 assets created: 59 assigned: 53
+	// skipped: mapping: fields[0] (serialNumber -> serial_number): required value is empty
+	// rerun unchanged: 59 writes: 0
+}
