@@ -255,18 +255,8 @@ func (o *oomnitzaAssets) fields(ctx context.Context) ([]oomnitza.Field, error) {
 }
 
 func (o *oomnitzaAssets) records(ctx context.Context, fields []string, filter oomnitza.Filter, concurrency int) iter.Seq2[oomnitza.Record, error] {
-	return func(yield func(oomnitza.Record, error) bool) {
-		n := 0
-		defer func() { o.calls.add("GET /api/v3/assets", pages(n, oomnitza.DefaultPageSize)) }()
-		for r, err := range o.oc.Assets.Records(ctx, &oomnitza.ListOptions{Fields: fields, Filter: filter, Concurrency: concurrency}) {
-			if err == nil {
-				n++
-			}
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
+	opts := &oomnitza.ListOptions{Fields: fields, Filter: filter, Concurrency: concurrency}
+	return countPages(o.calls, "GET /api/v3/assets", o.oc.Assets.Records(ctx, opts))
 }
 
 func (o *oomnitzaAssets) create(ctx context.Context, rec oomnitza.Record) (string, error) {

@@ -218,10 +218,16 @@ func (o *oomnitzaUsers) fields(ctx context.Context) ([]oomnitza.Field, error) {
 }
 
 func (o *oomnitzaUsers) records(ctx context.Context, fields []string, filter oomnitza.Filter, concurrency int) iter.Seq2[oomnitza.Record, error] {
+	opts := &oomnitza.ListOptions{Fields: fields, Filter: filter, Concurrency: concurrency}
+	return countPages(o.calls, "GET /api/v3/users", o.oc.Users.Records(ctx, opts))
+}
+
+// countPages passes a listing through, counting the pages it took.
+func countPages(calls *callCounter, route string, seq iter.Seq2[oomnitza.Record, error]) iter.Seq2[oomnitza.Record, error] {
 	return func(yield func(oomnitza.Record, error) bool) {
 		n := 0
-		defer func() { o.calls.add("GET /api/v3/users", pages(n, oomnitza.DefaultPageSize)) }()
-		for r, err := range o.oc.Users.Records(ctx, &oomnitza.ListOptions{Fields: fields, Filter: filter, Concurrency: concurrency}) {
+		defer func() { calls.add(route, pages(n, oomnitza.DefaultPageSize)) }()
+		for r, err := range seq {
 			if err == nil {
 				n++
 			}
