@@ -93,6 +93,23 @@ func WithRateLimit(perSecond float64, burst int) Option {
 	return func(s *settings) error { return s.SetRateLimit(perSecond, burst) }
 }
 
+// Limiter is a client-side rate limit (a token bucket) together with the
+// pause a 429 imposes. Clients given the same Limiter (WithLimiter) share
+// both: the API's budget belongs to the credential, not to one client, so
+// every client made with one key should hold one Limiter. It is safe for
+// concurrent use.
+type Limiter = transport.Limiter
+
+// NewLimiter returns a Limiter of perSecond requests per second with the
+// given burst, for WithLimiter.
+func NewLimiter(perSecond float64, burst int) (*Limiter, error) {
+	return clientopt.NewLimiter("jumpcloud", perSecond, burst)
+}
+
+// WithLimiter makes the client wait at l, which other clients may share;
+// it replaces WithRateLimit.
+func WithLimiter(l *Limiter) Option { return func(s *settings) error { return s.SetLimiter(l) } }
+
 // WithRetries sets how many times a failed request may be retried (0 to
 // 20; default 5).
 func WithRetries(n int) Option { return func(s *settings) error { return s.SetRetries(n) } }
@@ -139,12 +156,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{tc: tc, orgID: s.orgID}
-	c.Users = &UsersService{client: c}
-	c.Admins = &AdminsService{client: c}
-	c.Systems = &SystemsService{client: c}
-	c.Insights = &InsightsService{client: c}
-	return c, nil
+	return (&Client{tc: tc}).with(s.orgID), nil
 }
 
 // FromEnv builds a client from JUMPCLOUD_API_KEY, JUMPCLOUD_ORG_ID (optional)
@@ -171,6 +183,27 @@ func (c *Client) BaseURL() string { return c.tc.BaseURL().String() }
 // OrgID returns the organisation id sent as x-org-id, or "" when the
 // client has none (a single-tenant key).
 func (c *Client) OrgID() string { return c.orgID }
+
+// ForOrg returns a client for another organisation of the same
+// multi-tenant administrator: it sends orgID as x-org-id and shares
+// everything else with c (the key, the connection pool, the rate limit and
+// any 429 pause, the retry and timeout settings). It does no I/O, so an
+// MSP can make one per organisation and request cheaply.
+func (c *Client) ForOrg(orgID string) (*Client, error) {
+	if !orgIDPattern.MatchString(orgID) {
+		return nil, fmt.Errorf("jumpcloud: ForOrg: organization id %q is not a 24-character hex id", orgID)
+	}
+	return c.with(orgID), nil
+}
+
+func (c *Client) with(orgID string) *Client {
+	n := &Client{tc: c.tc, orgID: orgID}
+	n.Users = &UsersService{client: n}
+	n.Admins = &AdminsService{client: n}
+	n.Systems = &SystemsService{client: n}
+	n.Insights = &InsightsService{client: n}
+	return n
+}
 
 // do sends one request. x-org-id is added except on /api/users routes.
 func (c *Client) do(ctx context.Context, method, path string, query map[string][]string, body, out any) (*transport.Response, error) {

@@ -72,6 +72,23 @@ func WithRateLimit(perSecond float64, burst int) Option {
 	return func(s *settings) error { return s.SetRateLimit(perSecond, burst) }
 }
 
+// Limiter is a client-side rate limit (a token bucket) together with the
+// pause a 429 imposes. Clients given the same Limiter (WithLimiter) share
+// both: the API's budget belongs to the credential, not to one client, so
+// every client made with one key should hold one Limiter. It is safe for
+// concurrent use.
+type Limiter = transport.Limiter
+
+// NewLimiter returns a Limiter of perSecond requests per second with the
+// given burst, for WithLimiter.
+func NewLimiter(perSecond float64, burst int) (*Limiter, error) {
+	return clientopt.NewLimiter("oomnitza", perSecond, burst)
+}
+
+// WithLimiter makes the client wait at l, which other clients may share;
+// it replaces WithRateLimit.
+func WithLimiter(l *Limiter) Option { return func(s *settings) error { return s.SetLimiter(l) } }
+
 // WithRetries sets how many times a failed request may be retried (0 to
 // 20; default 5).
 func WithRetries(n int) Option { return func(s *settings) error { return s.SetRetries(n) } }

@@ -21,6 +21,7 @@ type Settings struct {
 	HTTPClient    *http.Client
 	RateLimit     rate.Limit
 	Burst         int
+	Limiter       *transport.Limiter
 	Retries       int
 	RetriesSet    bool
 	Timeout       time.Duration
@@ -65,6 +66,24 @@ func (s *Settings) SetRateLimit(perSecond float64, burst int) error {
 	}
 	s.RateLimit, s.Burst = rate.Limit(perSecond), burst
 	return nil
+}
+
+// SetLimiter shares a client-side limit and 429 pause with other clients.
+func (s *Settings) SetLimiter(l *transport.Limiter) error {
+	if l == nil {
+		return s.errorf("WithLimiter", "limiter is nil")
+	}
+	s.Limiter = l
+	return nil
+}
+
+// NewLimiter validates a rate and burst and returns a Limiter for them.
+func NewLimiter(pkg string, perSecond float64, burst int) (*transport.Limiter, error) {
+	s := Settings{Pkg: pkg}
+	if err := s.SetRateLimit(perSecond, burst); err != nil {
+		return nil, fmt.Errorf("%s: NewLimiter%s", pkg, strings.TrimPrefix(err.Error(), pkg+": WithRateLimit"))
+	}
+	return transport.NewLimiter(s.RateLimit, s.Burst), nil
 }
 
 // SetRetries sets the number of retries (0 to 20).
@@ -123,12 +142,16 @@ func (s *Settings) SetUserAgent(ua, defaultUA string) error {
 
 // Transport builds the shared transport with the given credential header.
 func (s *Settings) Transport(authHeader string, credential transport.Secret) (*transport.Client, error) {
+	if s.Limiter != nil && s.RateLimit != 0 {
+		return nil, s.errorf("WithLimiter", "give WithLimiter or WithRateLimit, not both (the shared limiter has its own rate)")
+	}
 	cfg := transport.Config{
 		BaseURL:       s.BaseURL,
 		AuthHeader:    authHeader,
 		Credential:    credential,
 		RateLimit:     s.RateLimit,
 		Burst:         s.Burst,
+		Limiter:       s.Limiter,
 		Retries:       s.Retries,
 		RetriesSet:    s.RetriesSet,
 		Timeout:       s.Timeout,

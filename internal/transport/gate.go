@@ -14,29 +14,50 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// gate is the per-client pause gate plus token bucket. A 429 closes the gate
-// until its reset; every attempt from every goroutine waits at the gate.
-type gate struct {
+// Limiter is a client-side token bucket plus the pause a 429 imposes:
+// every attempt of every client that holds it waits here. Clients made for
+// one credential can share one Limiter, since an API's budget belongs to
+// the key, not to the client that spends it. It is safe for concurrent use.
+type Limiter struct {
 	limiter *rate.Limiter
-	maxWait time.Duration
 
 	mu          sync.Mutex
 	pausedUntil time.Time
 }
 
-func (g *gate) pause(until time.Time) {
-	g.mu.Lock()
-	if until.After(g.pausedUntil) {
-		g.pausedUntil = until
+// NewLimiter returns a Limiter of limit requests per second with the given
+// burst; rate.Inf means no limit (only 429 pauses).
+func NewLimiter(limit rate.Limit, burst int) *Limiter {
+	if limit <= 0 {
+		limit = rate.Inf
 	}
-	g.mu.Unlock()
+	return &Limiter{limiter: rate.NewLimiter(limit, max(burst, 1))}
+}
+
+// PausedUntil is when the latest 429 pause ends (zero when none).
+func (l *Limiter) PausedUntil() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.pausedUntil
+}
+
+func (l *Limiter) pause(until time.Time) {
+	l.mu.Lock()
+	if until.After(l.pausedUntil) {
+		l.pausedUntil = until
+	}
+	l.mu.Unlock()
+}
+
+// gate is one client's view of its Limiter: the Retry-After cap is the
+// client's own.
+type gate struct {
+	*Limiter
+	maxWait time.Duration
 }
 
 func (g *gate) wait(ctx context.Context) error {
-	g.mu.Lock()
-	until := g.pausedUntil
-	g.mu.Unlock()
-	if d := time.Until(until); d > 0 {
+	if d := time.Until(g.PausedUntil()); d > 0 {
 		if d > g.maxWait {
 			return &RateLimitError{RetryAfter: d, Err: errors.New("client paused by an earlier 429 for longer than the Retry-After cap")}
 		}

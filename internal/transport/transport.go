@@ -53,6 +53,9 @@ type Config struct {
 	// RateLimit means no limit (rate.Inf).
 	RateLimit rate.Limit
 	Burst     int
+	// Limiter, when set, is a token bucket and 429 pause shared with other
+	// clients; RateLimit and Burst must then be zero.
+	Limiter *Limiter
 	// Retries is the number of retries after the first attempt. Negative
 	// means zero retries; zero means DefaultRetries unless RetriesSet.
 	Retries    int
@@ -122,15 +125,14 @@ func New(cfg Config) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodyBytes
 	}
-	limit := cfg.RateLimit
-	if limit <= 0 {
-		limit = rate.Inf
+	lim := cfg.Limiter
+	switch {
+	case lim != nil && (cfg.RateLimit != 0 || cfg.Burst != 0):
+		return nil, errors.New("transport: give a shared Limiter or a RateLimit, not both")
+	case lim == nil:
+		lim = NewLimiter(cfg.RateLimit, cfg.Burst)
 	}
-	burst := cfg.Burst
-	if burst < 1 {
-		burst = 1
-	}
-	c.gate = &gate{limiter: rate.NewLimiter(limit, burst), maxWait: c.maxRetryAft}
+	c.gate = &gate{Limiter: lim, maxWait: c.maxRetryAft}
 
 	inner := cfg.BaseTransport
 	if inner == nil {
