@@ -163,17 +163,15 @@ func (r *Report) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Sync %q (%s) into %s: %s\n", r.Mapping, r.Kind, r.Oomnitza, r.Duration.Round(time.Millisecond))
 	c := r.Counts
-	rows := []struct {
+	type row struct {
 		name string
 		n    int
-	}{{"created", c.Created}, {"updated", c.Updated}, {"already applied", c.AlreadyApplied}, {"unchanged", c.Unchanged},
+	}
+	rows := []row{{"created", c.Created}, {"updated", c.Updated}, {"already applied", c.AlreadyApplied}, {"unchanged", c.Unchanged},
 		{"skipped", c.Skipped}, {"disputed", c.Disputed}, {"stale", c.Stale}, {"deprovisioned", c.Deprovisioned},
 		{"failed", c.Failed}, {"not run", c.NotRun}}
 	if r.Kind != "assets" {
-		rows = append(rows, struct {
-			name string
-			n    int
-		}{"saas users", c.SaaSUsers})
+		rows = append(rows, row{"saas users", c.SaaSUsers})
 	}
 	for _, row := range rows {
 		fmt.Fprintf(&b, "  %-16s %6d\n", row.name, row.n)

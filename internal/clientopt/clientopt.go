@@ -58,13 +58,20 @@ func (s *Settings) SetHTTPClient(hc *http.Client) error {
 
 // SetRateLimit sets the client-side token bucket.
 func (s *Settings) SetRateLimit(perSecond float64, burst int) error {
-	if !(perSecond > 0) {
-		return s.errorf("WithRateLimit", "perSecond is %v; want a number above 0", perSecond)
-	}
-	if burst < 1 {
-		return s.errorf("WithRateLimit", "burst is %d; want 1 or more", burst)
+	if err := s.checkRate("WithRateLimit", perSecond, burst); err != nil {
+		return err
 	}
 	s.RateLimit, s.Burst = rate.Limit(perSecond), burst
+	return nil
+}
+
+func (s *Settings) checkRate(option string, perSecond float64, burst int) error {
+	if !(perSecond > 0) {
+		return s.errorf(option, "perSecond is %v; want a number above 0", perSecond)
+	}
+	if burst < 1 {
+		return s.errorf(option, "burst is %d; want 1 or more", burst)
+	}
 	return nil
 }
 
@@ -80,10 +87,10 @@ func (s *Settings) SetLimiter(l *transport.Limiter) error {
 // NewLimiter validates a rate and burst and returns a Limiter for them.
 func NewLimiter(pkg string, perSecond float64, burst int) (*transport.Limiter, error) {
 	s := Settings{Pkg: pkg}
-	if err := s.SetRateLimit(perSecond, burst); err != nil {
-		return nil, fmt.Errorf("%s: NewLimiter%s", pkg, strings.TrimPrefix(err.Error(), pkg+": WithRateLimit"))
+	if err := s.checkRate("NewLimiter", perSecond, burst); err != nil {
+		return nil, err
 	}
-	return transport.NewLimiter(s.RateLimit, s.Burst), nil
+	return transport.NewLimiter(rate.Limit(perSecond), burst), nil
 }
 
 // SetRetries sets the number of retries (0 to 20).
