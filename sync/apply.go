@@ -19,6 +19,50 @@ type ApplyOption func(*applySettings) error
 
 type applySettings struct {
 	from, to int // operation ids, [from, to)
+	batch    int
+	progress func(ApplyProgress)
+}
+
+// ApplyProgress is where an Apply has got to, after each batch.
+type ApplyProgress struct {
+	// Through is the id of the first operation of the range that has not
+	// finished: every operation before it was applied (or found applied,
+	// unchanged, skipped, disputed or stale) and none of them failed. An
+	// Apply resumed with OpRange(Through, to) repeats nothing that
+	// succeeded; it stops advancing at the first failed or not run
+	// operation.
+	Through int
+	// Done and Total count the range's operations processed and in all.
+	Done, Total int
+	// Failed counts the operations that failed or were not run so far.
+	Failed int
+}
+
+// OnApplyProgress calls fn after each batch of operations is finished
+// (see ApplyBatchSize), from the goroutine that called Apply: a hook for
+// a scheduler's heartbeat, carrying the resume point.
+func OnApplyProgress(fn func(ApplyProgress)) ApplyOption {
+	return func(a *applySettings) error {
+		if fn == nil {
+			return errors.New("sync: OnApplyProgress(nil)")
+		}
+		a.progress = fn
+		return nil
+	}
+}
+
+// ApplyBatchSize sets how many operations are re-read together and
+// written before the next batch starts (1 to 500; 500 by default).
+// Smaller batches make OnApplyProgress report more often, at the cost of
+// more re-reads.
+func ApplyBatchSize(n int) ApplyOption {
+	return func(a *applySettings) error {
+		if n < 1 || n > applyChunk {
+			return fmt.Errorf("sync: ApplyBatchSize(%d): want 1 to %d", n, applyChunk)
+		}
+		a.batch = n
+		return nil
+	}
 }
 
 // OpRange applies only the operations with from <= id < to, so that an
@@ -51,7 +95,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 	if p == nil {
 		return nil, errors.New("sync: Apply: the plan is nil")
 	}
-	as := applySettings{from: 0, to: len(p.Ops)}
+	as := applySettings{from: 0, to: len(p.Ops), batch: applyChunk}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -88,9 +132,21 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 	if err := a.saasSetup(ctx, as); err != nil {
 		return nil, err
 	}
-	for lo := as.from; lo < as.to; lo += applyChunk {
-		hi := min(lo+applyChunk, as.to)
+	through, failed := as.from, 0
+	for lo := as.from; lo < as.to; lo += as.batch {
+		hi := min(lo+as.batch, as.to)
 		a.chunk(ctx, lo, hi, as.from)
+		for _, o := range a.rep.Records[lo-as.from : hi-as.from] {
+			if !o.finished() {
+				failed++
+			}
+		}
+		for through < hi && a.rep.Records[through-as.from].finished() {
+			through++
+		}
+		if as.progress != nil {
+			as.progress(ApplyProgress{Through: through, Done: hi - as.from, Total: as.to - as.from, Failed: failed})
+		}
 	}
 	for _, o := range a.rep.Records {
 		a.rep.count(o)
@@ -237,7 +293,7 @@ func (a *applier) chunk(ctx context.Context, lo, hi, base int) {
 			continue
 		}
 		if err != nil {
-			out.Outcome, out.Error = Failed, err.Error()
+			out.fail(err)
 			a.tick()
 			continue
 		}
@@ -353,7 +409,7 @@ func (a *applier) one(ctx context.Context, op *Op, out *RecordOutcome, cur *curr
 	}
 	if (out.Outcome == Created || out.Outcome == Updated || out.Outcome == AlreadyApplied || out.Outcome == Unchanged) && op.SaaS != nil {
 		if err := a.saas(ctx, op, out); err != nil {
-			out.Outcome, out.Error = Failed, err.Error()
+			out.fail(err)
 		}
 	}
 }
@@ -380,7 +436,7 @@ func (a *applier) create(ctx context.Context, op *Op, out *RecordOutcome, cur *c
 	}
 	id, err := s.k.target.create(ctx, rec)
 	if err != nil {
-		out.Outcome, out.Error = Failed, err.Error()
+		out.fail(err)
 		return
 	}
 	out.Outcome, out.TargetID, out.Changes = Created, id, op.Changes
@@ -454,7 +510,7 @@ func (a *applier) update(ctx context.Context, op *Op, out *RecordOutcome, cur *c
 		patch[c.Field] = c.New
 	}
 	if err := s.k.target.update(ctx, op.TargetID, patch); err != nil {
-		out.Outcome, out.Error = Failed, err.Error()
+		out.fail(err)
 		return
 	}
 	out.Outcome, out.Changes = Updated, op.Changes
@@ -527,7 +583,7 @@ func (a *applier) deprovision(ctx context.Context, op *Op, out *RecordOutcome, c
 			out.Outcome, out.Reason = Stale, "the JumpCloud "+s.k.src+" is back; not deprovisioned"
 			return
 		}
-		out.Outcome, out.Error = Failed, "checking that the JumpCloud "+s.k.src+" is gone: "+err.Error()
+		out.fail(fmt.Errorf("checking that the JumpCloud %s is gone: %w", s.k.src, err))
 		return
 	}
 	var err error
@@ -537,7 +593,7 @@ func (a *applier) deprovision(ctx context.Context, op *Op, out *RecordOutcome, c
 		err = s.k.target.update(ctx, op.TargetID, oomnitza.Record{d.Action.field: d.Action.value})
 	}
 	if err != nil {
-		out.Outcome, out.Error = Failed, err.Error()
+		out.fail(err)
 		return
 	}
 	out.Outcome, out.Changes = Deprovisioned, op.Changes

@@ -282,3 +282,69 @@ func TestFailedRecordsNeverReportSuccess(t *testing.T) {
 	require.NoError(t, rep.Err())
 	assert.Equal(t, 5, rep.Counts.Updated)
 }
+
+func TestApplyProgressResumesWhereItStopped(t *testing.T) {
+	w := newWorld(t, 120, worldOpts{oco: []oomnitza.Option{oomnitza.WithRetries(0)}})
+	s := w.syncer(t, standard())
+	plan, err := s.Plan(t.Context())
+	require.NoError(t, err)
+	require.Len(t, plan.Ops, 120)
+
+	// Every create after the first batch of 40 gets a 503.
+	var seen []jcsync.ApplyProgress
+	rep, err := s.Apply(t.Context(), plan, jcsync.ApplyBatchSize(40), jcsync.OnApplyProgress(func(p jcsync.ApplyProgress) {
+		seen = append(seen, p)
+		if len(seen) == 1 {
+			require.NoError(t, w.osrv.FailRoute("POST /api/v3/users", oomnitzatest.Fault503))
+		}
+	}))
+	require.NoError(t, err)
+	require.ErrorIs(t, rep.Err(), jcsync.ErrPartial)
+	firstFailed := -1
+	failed := 0
+	for _, o := range rep.Records {
+		if o.Outcome == jcsync.Failed {
+			failed++
+			assert.True(t, o.Retryable, "a 503 can be retried: %+v", o)
+			if firstFailed < 0 {
+				firstFailed = o.Op
+			}
+		}
+	}
+	require.GreaterOrEqual(t, firstFailed, 40)
+	require.Len(t, seen, 3)
+	assert.Equal(t, jcsync.ApplyProgress{Through: 40, Done: 40, Total: 120, Failed: 0}, seen[0])
+	assert.Equal(t, jcsync.ApplyProgress{Through: firstFailed, Done: 120, Total: 120, Failed: failed}, seen[2])
+	assert.Equal(t, firstFailed, seen[1].Through, "Through stops at the first failure")
+	created := w.osrv.Len()
+
+	// Resumed at Through after the outage, nothing before it is repeated
+	// and the merged report is the report of one clean apply.
+	w.osrv.Reset()
+	require.NoError(t, w.osrv.FailRoute("POST /api/v3/users", oomnitzatest.FaultNone))
+	through := seen[2].Through
+	rest, err := s.Apply(t.Context(), plan, jcsync.OpRange(through, len(plan.Ops)))
+	require.NoError(t, err)
+	require.NoError(t, rest.Err())
+	assert.Equal(t, 120-created, w.osrv.Calls()["POST /api/v3/users"], "only the records not yet created are sent")
+	assert.Equal(t, 120, w.osrv.Len())
+	merged := rep.Before(through)
+	require.NoError(t, merged.Merge(rest))
+	require.NoError(t, merged.Err())
+	assert.Len(t, merged.Records, 120)
+	for i, o := range merged.Records {
+		assert.Equal(t, i, o.Op)
+	}
+	assert.Equal(t, 120, merged.Counts.Created+merged.Counts.Skipped)
+	assert.Zero(t, merged.Counts.Failed)
+
+	// A merge of reports of another mapping is refused.
+	other := *rest
+	other.Mapping = "something else"
+	assert.ErrorContains(t, merged.Merge(&other), "does not match")
+
+	_, err = s.Apply(t.Context(), plan, jcsync.ApplyBatchSize(0))
+	assert.ErrorContains(t, err, "ApplyBatchSize(0)")
+	_, err = s.Apply(t.Context(), plan, jcsync.OnApplyProgress(nil))
+	assert.Error(t, err)
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -41,7 +42,20 @@ type RecordOutcome struct {
 	// SaaS says what was written for the SaaS user, if anything.
 	SaaS  string `json:"saas,omitempty"`
 	Error string `json:"error,omitempty"`
+	// Retryable says, for a failed operation, whether applying it again
+	// can succeed (see Retryable): a rate limit or a 5xx can, a refused
+	// value cannot. Operations not run can always be run again.
+	Retryable bool `json:"retryable,omitempty"`
 }
+
+// fail records err as the operation's failure.
+func (o *RecordOutcome) fail(err error) {
+	o.Outcome, o.Error, o.Retryable = Failed, err.Error(), Retryable(err)
+}
+
+// finished reports whether the operation needs no further apply: it did
+// not fail and was not left unrun.
+func (o RecordOutcome) finished() bool { return o.Outcome != Failed && o.Outcome != NotRun }
 
 // Counts are the outcomes counted. Created, Updated, AlreadyApplied,
 // Unchanged, Skipped, Disputed, Stale, Failed and NotRun of the JumpCloud
@@ -156,6 +170,71 @@ func (r *Report) finish() {
 	if r.err != nil {
 		r.Error = r.err.Error()
 	}
+}
+
+// Merge adds the outcomes of another apply of the same plan, such as
+// the report of a later range of operations (OpRange): records are
+// appended, counts and API calls summed, durations added, and Err
+// recomputed over both. The other report must be for the same kind,
+// mapping and Oomnitza instance.
+func (r *Report) Merge(other *Report) error {
+	if other == nil {
+		return nil
+	}
+	if other.Kind != r.Kind || other.Mapping != r.Mapping || other.Oomnitza != r.Oomnitza || other.JumpCloudOrg != r.JumpCloudOrg {
+		return fmt.Errorf("sync: Report.Merge: report for %s %q into %s (org %q) does not match %s %q into %s (org %q)",
+			other.Kind, other.Mapping, other.Oomnitza, other.JumpCloudOrg, r.Kind, r.Mapping, r.Oomnitza, r.JumpCloudOrg)
+	}
+	r.Records = append(r.Records, other.Records...)
+	c, o := &r.Counts, other.Counts
+	c.Created += o.Created
+	c.Updated += o.Updated
+	c.AlreadyApplied += o.AlreadyApplied
+	c.Unchanged += o.Unchanged
+	c.Skipped += o.Skipped
+	c.Disputed += o.Disputed
+	c.Stale += o.Stale
+	c.Deprovisioned += o.Deprovisioned
+	c.Failed += o.Failed
+	c.NotRun += o.NotRun
+	c.SaaSUsers += o.SaaSUsers
+	if r.Calls == nil {
+		r.Calls = map[string]int{}
+	}
+	for k, v := range other.Calls {
+		r.Calls[k] += v
+	}
+	r.Duration += other.Duration
+	if other.StartedAt.Before(r.StartedAt) || r.StartedAt.IsZero() {
+		r.StartedAt = other.StartedAt
+	}
+	if r.Blocked == "" {
+		r.Blocked = other.Blocked
+	}
+	r.Error = ""
+	r.finish()
+	return nil
+}
+
+// Before returns a copy of the report holding only the operations with an
+// id below op, counted again: the part of an interrupted apply that an
+// apply resumed at op (ApplyProgress.Through) does not repeat, to Merge
+// with the resumed one. API calls, duration and SaaS users written stay
+// those of the whole apply.
+func (r *Report) Before(op int) *Report {
+	out := *r
+	out.Records = nil
+	out.Counts = Counts{SaaSUsers: r.Counts.SaaSUsers}
+	out.Calls = maps.Clone(r.Calls)
+	for _, o := range r.Records {
+		if o.Op < op {
+			out.Records = append(out.Records, o)
+			out.count(o)
+		}
+	}
+	out.Error, out.err = "", nil
+	out.finish()
+	return &out
 }
 
 // Summary renders the report for people.
