@@ -132,6 +132,9 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 	if err := a.saasSetup(ctx, as); err != nil {
 		return nil, err
 	}
+	if as.batch < 1 {
+		as.batch = applyChunk
+	}
 	through, failed := as.from, 0
 	for lo := as.from; lo < as.to; lo += as.batch {
 		hi := min(lo+as.batch, as.to)
