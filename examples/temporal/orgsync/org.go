@@ -155,7 +155,7 @@ func (EnvFileSecrets) Secret(_ context.Context, ref string) (string, error) {
 		}
 		v = string(b)
 	default:
-		return "", fmt.Errorf("orgsync: secret %s: unknown scheme %q: want env: or file:", ref, scheme)
+		return "", fmt.Errorf("orgsync: secret %s: unknown scheme %q: want \"env\" or \"file\"", ref, scheme)
 	}
 	v = strings.TrimSpace(v)
 	if v == "" {
