@@ -64,7 +64,7 @@ func run(ctx context.Context, out io.Writer, cfg config) error {
 	if err := underTheHood(ctx, text, cfg.users); err != nil {
 		return err
 	}
-	fmt.Fprintln(text, "\nNext to land here: many JumpCloud orgs as durable syncs on Temporal. Try the CLI: go run ./examples/jcoom fake")
+	fmt.Fprintln(text, "\nTry the CLI: go run ./examples/jcoom fake; many orgs on Temporal: examples/temporal")
 	if cfg.json {
 		b, err := json.MarshalIndent(doc, "", "  ")
 		if err != nil {
@@ -115,7 +115,7 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 			expired++
 		}
 	}
-	say("\n12. Users.All (concurrency 4) read %d users in %s despite injected 502/503/resets",
+	say("\n13. Users.All (concurrency 4) read %d users in %s despite injected 502/503/resets",
 		states[jumpcloud.StateActivated]+states[jumpcloud.StateStaged]+states[jumpcloud.StateSuspended], time.Since(start).Round(time.Millisecond))
 	for _, st := range []jumpcloud.State{jumpcloud.StateActivated, jumpcloud.StateStaged, jumpcloud.StateSuspended} {
 		say("   %-9s %4d", st, states[st])
@@ -128,7 +128,7 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 	if err != nil {
 		return err
 	}
-	say("\n13. Filter department=Security, state=ACTIVATED: %d match; first %d:", page.TotalCount, len(page.Users))
+	say("\n14. Filter department=Security, state=ACTIVATED: %d match; first %d:", page.TotalCount, len(page.Users))
 	for _, u := range page.Users {
 		say("   %-28s %s", u.Username, u.JobTitle)
 	}
@@ -143,7 +143,7 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
-	say("\n14. Create with a lost response: user %s (%s), users %d -> %d (exactly one more)", ada.Username, ada.ID, before, srv.Len())
+	say("\n15. Create with a lost response: user %s (%s), users %d -> %d (exactly one more)", ada.Username, ada.ID, before, srv.Len())
 
 	// 4. The user workflow actions.
 	if err := jc.Users.Activate(ctx, ada.ID, jumpcloud.SendEmail(false)); err != nil {
@@ -153,7 +153,7 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 	if err != nil {
 		return err
 	}
-	say("\n15. Activate + Update: state %s, job title %q", ada.State, ada.JobTitle)
+	say("\n16. Activate + Update: state %s, job title %q", ada.State, ada.JobTitle)
 	srv.LockUser(ada.ID)
 	if err := jc.Users.Unlock(ctx, ada.ID); err != nil {
 		return err
@@ -176,7 +176,7 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 	if boss.Admin != nil {
 		role = boss.Admin.RoleName
 	}
-	say("\n16. %s is also a console administrator: role %q", boss.Email, role)
+	say("\n17. %s is also a console administrator: role %q", boss.Email, role)
 	for a, err := range jc.Admins.All(ctx, nil) {
 		if err != nil {
 			return err
@@ -195,11 +195,11 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 		return err
 	}
 	_, err = jc.Users.Get(ctx, ada.ID)
-	say("\n17. Deleted %s; Get now fails with ErrNotFound: %v", gone.Username, errors.Is(err, jumpcloud.ErrNotFound))
+	say("\n18. Deleted %s; Get now fails with ErrNotFound: %v", gone.Username, errors.Is(err, jumpcloud.ErrNotFound))
 
 	// 7. Bad input is refused before anything is sent.
 	_, err = jc.Users.Get(ctx, "not-an-id")
-	say("\n18. Bad input, nothing sent:\n   %v", err)
+	say("\n19. Bad input, nothing sent:\n   %v", err)
 	_, err = jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 500})
 	say("   %v", err)
 
@@ -211,7 +211,7 @@ func underTheHood(ctx context.Context, out io.Writer, n int) error {
 	if _, err := jc.Users.List(ctx, &jumpcloud.ListOptions{Limit: 1}); err != nil {
 		return err
 	}
-	say("\n19. A scripted 429 (Retry-After: 1): the client waited %s and succeeded", time.Since(start).Round(100*time.Millisecond))
+	say("\n20. A scripted 429 (Retry-After: 1): the client waited %s and succeeded", time.Since(start).Round(100*time.Millisecond))
 	say("   faults the fake served: %v", srv.FaultsServed())
 
 	printCalls(out, "JumpCloud", srv.Calls())
@@ -267,12 +267,12 @@ func runOomnitza(ctx context.Context, out io.Writer, jsrv *jumpcloudtest.Server,
 			unique = append(unique, f.ExternalID)
 		}
 	}
-	say("\n20. GET /api/v3/users/meta: %d fields; unique (usable as sync keys): %v", len(fields), unique)
+	say("\n21. GET /api/v3/users/meta: %d fields; unique (usable as sync keys): %v", len(fields), unique)
 
 	// 9. The mapping: Smart Mapping suggestions, a draft, then the standard
 	// mapping with a role, compiled against this instance's schema.
 	schema := jcsync.SchemaFromFields(fields)
-	say("\n21. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
+	say("\n22. Smart Mapping suggestions (JumpCloud -> Oomnitza):")
 	for _, sg := range mapping.Suggest(mapping.JumpCloudUserFields(), schema.Fields()) {
 		if sg.Score >= 0.9 {
 			say("    %.2f  %-12s -> %-20s %s", sg.Score, sg.Source.Label, sg.Target.ExternalID, sg.Reason)
@@ -352,7 +352,7 @@ fields:
 
 	// 10. Unique fields are enforced and reported clearly.
 	_, err = oc.Users.Create(ctx, oomnitza.Record{"username": "someone.else@example.com", "role": 25, "jump_cloud_user_id": first.CustomString("jump_cloud_user_id")})
-	say("\n22. A second record with the same JumpCloud User Id: ErrConflict=%v\n    %v", errors.Is(err, oomnitza.ErrConflict), err)
+	say("\n23. A second record with the same JumpCloud User Id: ErrConflict=%v\n    %v", errors.Is(err, oomnitza.ErrConflict), err)
 
 	// 11. Typed filters are quoted and escaped: values never change their meaning.
 	f := oomnitza.And(oomnitza.Like("position", "Security%"), oomnitza.Eq("suspended", false))
@@ -360,7 +360,7 @@ fields:
 	if err != nil {
 		return err
 	}
-	say("\n23. filter=%s -> %d users; first %d:", f, page.Total, len(page.Users))
+	say("\n24. filter=%s -> %d users; first %d:", f, page.Total, len(page.Users))
 	for _, u := range page.Users {
 		say("    %-32s %s", u.Username, u.Position)
 	}
@@ -376,7 +376,7 @@ fields:
 	if err != nil {
 		return err
 	}
-	say("\n24. PATCH position -> %q; jump_cloud_user_id still %s", upd.Position, upd.CustomString("jump_cloud_user_id"))
+	say("\n25. PATCH position -> %q; jump_cloud_user_id still %s", upd.Position, upd.CustomString("jump_cloud_user_id"))
 
 	// 13. "User plus SaaS user": the JumpCloud SaaS application.
 	app, err := oc.SaaS.Create(ctx, &oomnitza.SaaS{SaaSName: "JumpCloud", URL: jc.BaseURL()})
@@ -407,13 +407,13 @@ fields:
 		return err
 	}
 	active, _ := srv.SaaSUserActive(su.SaaSUserID)
-	say("\n25. SaaS %q (id %d): %s has external id %s, role %q; after Deactivate active=%v",
+	say("\n26. SaaS %q (id %d): %s has external id %s, role %q; after Deactivate active=%v",
 		app.SaaSName, app.SaaSID, su.Username, su.UserExternalID, su.Roles.RoleExternalLabel, active)
 
 	// 14. Hostile input and lost replies: refused before sending, bounded,
 	// or recognised as done.
 	_, err = oc.Users.Update(ctx, "..", oomnitza.Record{"position": "x"})
-	say("\n26. An id that would reach another route, nothing sent:\n    %v", err)
+	say("\n27. An id that would reach another route, nothing sent:\n    %v", err)
 	bomb := mapping.Standard().WithRole(25)
 	bomb.Fields = append(bomb.Fields, mapping.Field{Expr: `reduce(1..99999, #acc + firstname, "")`, To: []string{"full_name"}})
 	bomb.Fields = slices.DeleteFunc(bomb.Fields, func(f mapping.Field) bool { return f.From == "displayname" })

@@ -36,7 +36,10 @@ func TestDemoRuns(t *testing.T) {
 		"ErrThresholdExceeded=true, Oomnitza writes: 0", "suspended, 1 disputed left alone, 899 unchanged", "unchanged           899",
 		"brings 1000 JumpCloud systems", "10 systems pages and 10 System Insights requests", "skipped 43, never merged: mapping: fields[0] (serialNumber -> serial_number): required value is empty",
 		"957 assets created, 871 assigned to their people", "run again: 957 unchanged, 0 Oomnitza writes", `device_name: "`, `(rev B)"`,
-		"2 PATCHes carrying only those fields", `1 deprovisioned, status now "Retired"`, "-> assigned_to "} {
+		"2 PATCHes carrying only those fields", `1 deprovisioned, status now "Retired"`, "-> assigned_to ",
+		"12. Many organisations, one MSP key: 3 JumpCloud orgs", "org 5a1b2c: 200 users", "200 created, 200 POSTs, err=<nil>",
+		"stopped after operation 25 (100 not run), resumed there: 125 created, 125 POSTs, err=<nil>",
+		"a draft mapping false; a 429 with Retry-After: 120 true, after 2m0s; an incomplete read true"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
@@ -81,6 +84,14 @@ func TestDemoJSON(t *testing.T) {
 	}
 	if doc.FixedLocked != 6 || doc.Insights["locked"] != 6 {
 		t.Errorf("insights %v, fixed %d", doc.Insights, doc.FixedLocked)
+	}
+	if len(doc.Orgs) != 3 || doc.Orgs[1].StoppedAt != 25 {
+		t.Errorf("orgs: %+v", doc.Orgs)
+	}
+	for _, o := range doc.Orgs {
+		if o.Counts.Created != o.Users || o.Posts != o.Users || o.Counts.NotRun != 0 {
+			t.Errorf("org %s: %d users, %d created, %d POSTs, %d not run", o.Org, o.Users, o.Counts.Created, o.Posts, o.Counts.NotRun)
+		}
 	}
 	seen := map[string]bool{}
 	for _, r := range doc.Presets {

@@ -35,6 +35,7 @@ type storyJSON struct {
 	Devices       *devicesJSON            `json:"devices"`
 	Final         jcsync.Counts           `json:"final"`
 	FinalCalls    map[string]int          `json:"final_api_calls"`
+	Orgs          []orgsJSON              `json:"orgs"`
 }
 
 type rerunJSON struct {
@@ -214,6 +215,11 @@ func runStory(ctx context.Context, out io.Writer, n int) (*storyJSON, error) {
 	}
 	doc.Final, doc.FinalCalls = rep.Counts, rep.Calls
 	say("\n11. The final report (what a daily sync.RunEvery prints):\n%s", indent(rep.Summary()))
+
+	// 12. Many organisations: what a durable scheduler builds on.
+	if err := runOrgs(ctx, out, doc, n); err != nil {
+		return nil, fmt.Errorf("many organisations: %w", err)
+	}
 	say("    (the story ran in %s)", time.Since(now).Round(time.Millisecond))
 	return doc, nil
 }
