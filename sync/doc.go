@@ -50,7 +50,12 @@
 // "already applied"; anything else -> "stale", left alone. A plan can
 // therefore be applied again, or resumed after a failure or a
 // cancellation, with no double write; OpRange applies a range of
-// operations for schedulers that work in chunks. Creates are safe under
+// operations for schedulers that work in chunks, and OnApplyProgress
+// reports after each batch (ApplyBatchSize) the operation a resumed apply
+// starts at (ApplyProgress.Through); Report.Before and Report.Merge join
+// the reports of the interrupted and the resumed apply. Retryable says
+// whether running a failed step again can help, RecordOutcome.Retryable
+// the same per record. Creates are safe under
 // lost responses (the client's safe create). Writes run on a bounded
 // pool (WithConcurrency) within the clients' rate limits; one failing
 // record never stops the others.

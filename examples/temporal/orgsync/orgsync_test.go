@@ -153,17 +153,26 @@ func TestRateLimitStormIsRetriedAndConverges(t *testing.T) {
 	tn := newTenant(t, 1, o)
 	for range 6 {
 		require.NoError(t, tn.jsrv.InjectTooManyRequests("GET /api/systemusers", "0"))
+	}
+	// A create is tried 4 times: one at a time, 30 429s make the first 7
+	// creates fail and the 8th wait twice.
+	for range 30 {
 		require.NoError(t, tn.osrv.InjectTooManyRequests("POST /api/v3/users", "0"))
 	}
 	acts := newActivities(t, tn)
+	// Clients that give up quickly, so that Temporal does the retrying.
 	acts.JumpCloudOptions = append(acts.JumpCloudOptions, jumpcloud.WithRetries(1))
-	acts.OomnitzaOptions = append(acts.OomnitzaOptions, oomnitza.WithRetries(1))
+	acts.OomnitzaOptions = append(acts.OomnitzaOptions, oomnitza.WithRetries(0))
+	acts.SyncOptions = append(acts.SyncOptions, sync.WithConcurrency(1))
 	e := newEnv(t, acts, tn.token)
 	res := run(t, e, orgsync.SyncOrg, tn.org)
 	assert.Greater(t, e.started("PlanOrg"), 1, "the plan was retried by Temporal after the client gave up")
+	assert.Greater(t, e.started("ApplyChunk"), 1, "the apply was retried after creates got 429s")
+	assert.Equal(t, 30, tn.osrv.FaultsServed()["POST /api/v3/users 429"])
 	assert.Equal(t, direct(t, 1, o, mapping.Standard().WithRole(25)), state(t, tn.osrv))
-	assert.Equal(t, tn.osrv.Len(), res.Counts.Created)
-	assert.Equal(t, tn.osrv.Len(), tn.osrv.Calls()["POST /api/v3/users"]-tn.osrv.FaultsServed()["POST /api/v3/users 429"])
+	assert.Equal(t, tn.osrv.Len(), res.Counts.Created+res.Counts.AlreadyApplied)
+	assert.Zero(t, res.Counts.Failed)
+	assert.Equal(t, tn.osrv.Len(), tn.osrv.Calls()["POST /api/v3/users"]-30, "each record was written once")
 }
 
 func TestContinueAsNewPicksUpTheApply(t *testing.T) {
