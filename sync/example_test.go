@@ -243,3 +243,44 @@ func Example_assets() {
 	// skipped: mapping: fields[0] (serialNumber -> serial_number): required value is empty
 	// rerun unchanged: 59 writes: 0
 }
+
+// An apply interrupted after its first batch resumes at the operation its
+// progress hook last reported; the joined report is a clean apply's.
+func ExampleOnApplyProgress() {
+	jc, oc, closeAll := exampleClients(60)
+	defer closeAll()
+	s, err := jcsync.New(jc, oc, mapping.Standard().WithRole(25))
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan, err := s.Plan(stdcontext.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, crash := stdcontext.WithCancel(stdcontext.Background())
+	through := 0
+	first, err := s.Apply(ctx, plan, jcsync.ApplyBatchSize(20), jcsync.OnApplyProgress(func(p jcsync.ApplyProgress) {
+		through = p.Through // a scheduler would heartbeat this
+		if p.Done == 20 {
+			crash() // the worker dies after one batch
+		}
+	}))
+	crash()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("first attempt:", first.Counts.Created, "created,", first.Counts.NotRun, "not run; resume at", through)
+
+	rest, err := s.Apply(stdcontext.Background(), plan, jcsync.OpRange(through, len(plan.Ops)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	all := first.Before(through)
+	if err := all.Merge(rest); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("joined:", all.Counts.Created, "created,", all.Counts.AlreadyApplied, "already applied, err:", all.Err())
+	// Output:
+	// first attempt: 20 created, 40 not run; resume at 20
+	// joined: 60 created, 0 already applied, err: <nil>
+}
