@@ -73,7 +73,11 @@ func (a *Activities) init() {
 	a.once.Do(func() {
 		a.hc = a.HTTPClient
 		if a.hc == nil {
-			a.hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+			// Many organisations share one JumpCloud host: keep more than
+			// net/http's 2 idle connections per host.
+			tr := http.DefaultTransport.(*http.Transport).Clone()
+			tr.MaxIdleConnsPerHost = 32
+			a.hc = &http.Client{Transport: tr}
 		}
 		a.jc = map[clientKey]*jumpcloud.Client{}
 		a.oc = map[clientKey]*oomnitza.Client{}
