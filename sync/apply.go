@@ -78,8 +78,12 @@ func OpRange(from, to int) ApplyOption {
 	}
 }
 
-// applyChunk is how many operations are re-read and written together.
+// applyChunk is how many operations are re-read and written together
+// unless ApplyBatchSize says otherwise.
 const applyChunk = 500
+
+// allOf is the settings of an Apply of the whole plan.
+func allOf(p *Plan) applySettings { return applySettings{from: 0, to: len(p.Ops), batch: applyChunk} }
 
 // Apply applies exactly the plan, or refuses it (a plan made for another
 // tenant, mapping or kind is ErrPlanMismatch; a blocked plan
@@ -95,7 +99,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 	if p == nil {
 		return nil, errors.New("sync: Apply: the plan is nil")
 	}
-	as := applySettings{from: 0, to: len(p.Ops), batch: applyChunk}
+	as := allOf(p)
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -132,9 +136,6 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 	if err := a.saasSetup(ctx, as); err != nil {
 		return nil, err
 	}
-	if as.batch < 1 {
-		as.batch = applyChunk
-	}
 	through, failed := as.from, 0
 	for lo := as.from; lo < as.to; lo += as.batch {
 		hi := min(lo+as.batch, as.to)
@@ -151,13 +152,9 @@ func (s *Syncer) apply(ctx context.Context, p *Plan, as applySettings) (*Report,
 			as.progress(ApplyProgress{Through: through, Done: hi - as.from, Total: as.to - as.from, Failed: failed})
 		}
 	}
-	for _, o := range a.rep.Records {
-		a.rep.count(o)
-	}
-	a.rep.Counts.SaaSUsers = int(a.saasWritten)
 	a.rep.Duration = time.Since(start)
 	a.rep.Calls = diffCalls(s.k.calls.snapshot(), before)
-	a.rep.finish()
+	a.rep.recount(int(a.saasWritten))
 	s.set.log.Info("sync: applied", "created", a.rep.Counts.Created, "updated", a.rep.Counts.Updated,
 		"unchanged", a.rep.Counts.Unchanged, "failed", a.rep.Counts.Failed, "stale", a.rep.Counts.Stale)
 	return a.rep, nil

@@ -166,7 +166,7 @@ func (r *Report) finish() {
 	if r.Blocked != "" {
 		errs = append(errs, fmt.Errorf("%w: %s", ErrThresholdExceeded, r.Blocked))
 	}
-	r.err = errors.Join(errs...)
+	r.err, r.Error = errors.Join(errs...), ""
 	if r.err != nil {
 		r.Error = r.err.Error()
 	}
@@ -186,18 +186,6 @@ func (r *Report) Merge(other *Report) error {
 			other.Kind, other.Mapping, other.Oomnitza, other.JumpCloudOrg, r.Kind, r.Mapping, r.Oomnitza, r.JumpCloudOrg)
 	}
 	r.Records = append(r.Records, other.Records...)
-	c, o := &r.Counts, other.Counts
-	c.Created += o.Created
-	c.Updated += o.Updated
-	c.AlreadyApplied += o.AlreadyApplied
-	c.Unchanged += o.Unchanged
-	c.Skipped += o.Skipped
-	c.Disputed += o.Disputed
-	c.Stale += o.Stale
-	c.Deprovisioned += o.Deprovisioned
-	c.Failed += o.Failed
-	c.NotRun += o.NotRun
-	c.SaaSUsers += o.SaaSUsers
 	if r.Calls == nil {
 		r.Calls = map[string]int{}
 	}
@@ -211,8 +199,7 @@ func (r *Report) Merge(other *Report) error {
 	if r.Blocked == "" {
 		r.Blocked = other.Blocked
 	}
-	r.Error = ""
-	r.finish()
+	r.recount(r.Counts.SaaSUsers + other.Counts.SaaSUsers)
 	return nil
 }
 
@@ -224,17 +211,24 @@ func (r *Report) Merge(other *Report) error {
 func (r *Report) Before(op int) *Report {
 	out := *r
 	out.Records = nil
-	out.Counts = Counts{SaaSUsers: r.Counts.SaaSUsers}
 	out.Calls = maps.Clone(r.Calls)
 	for _, o := range r.Records {
 		if o.Op < op {
 			out.Records = append(out.Records, o)
-			out.count(o)
 		}
 	}
-	out.Error, out.err = "", nil
-	out.finish()
+	out.recount(r.Counts.SaaSUsers)
 	return &out
+}
+
+// recount sets the counts from the records (SaaS users written are not
+// records and are given) and the error from the counts.
+func (r *Report) recount(saasUsers int) {
+	r.Counts = Counts{SaaSUsers: saasUsers}
+	for _, o := range r.Records {
+		r.count(o)
+	}
+	r.finish()
 }
 
 // Summary renders the report for people.

@@ -118,7 +118,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 		}
 		return nil, err
 	}
-	rep, err := s.apply(ctx, p, applySettings{from: 0, to: len(p.Ops)})
+	rep, err := s.apply(ctx, p, allOf(p))
 	if rep != nil {
 		// The run's report covers the plan too.
 		rep.Calls = diffCalls(s.k.calls.snapshot(), before)

@@ -320,23 +320,7 @@ func (a *Activities) ApplyChunk(ctx context.Context, in ChunkInput) (*ChunkResul
 	if err != nil {
 		return nil, classify(err)
 	}
-	start := in.From
-	var earlier *sync.Report
-	if activity.HasHeartbeatDetails(ctx) {
-		var hb ChunkHeartbeat
-		if err := activity.GetHeartbeatDetails(ctx, &hb); err == nil && hb.Through > in.From && hb.Through <= in.To {
-			if prev, err := a.Store.Get(ctx, in.ReportKey); err == nil {
-				var r sync.Report
-				if json.Unmarshal(prev, &r) == nil {
-					earlier = r.Before(hb.Through)
-					start = hb.Through
-				}
-			}
-			// Without the earlier attempt's report, start again at From:
-			// sync's re-read finds what it applied ("already applied"),
-			// so the report stays complete and nothing is written twice.
-		}
-	}
+	start, earlier := a.resumePoint(ctx, in)
 	batch := orDefault(a.ApplyBatch, 100)
 	rep, err := s.Apply(ctx, plan, sync.OpRange(start, in.To), sync.ApplyBatchSize(batch),
 		sync.OnApplyProgress(func(p sync.ApplyProgress) {
@@ -362,6 +346,27 @@ func (a *Activities) ApplyChunk(ctx context.Context, in ChunkInput) (*ChunkResul
 		return nil, classify(fmt.Errorf("orgsync: operations [%d, %d) of %s: %w", in.From, in.To, in.PlanKey, rep.Err()))
 	}
 	return &ChunkResult{ReportKey: in.ReportKey, Counts: rep.Counts, ResumedAt: start}, nil
+}
+
+// resumePoint is where an attempt of the chunk starts: at the previous
+// attempt's heartbeat, with that attempt's report of the operations
+// before it, or at From. Without the earlier report it starts at From:
+// sync's re-read finds what was applied ("already applied"), so the report
+// stays complete and nothing is written twice.
+func (a *Activities) resumePoint(ctx context.Context, in ChunkInput) (int, *sync.Report) {
+	var hb ChunkHeartbeat
+	if !activity.HasHeartbeatDetails(ctx) || activity.GetHeartbeatDetails(ctx, &hb) != nil || hb.Through <= in.From || hb.Through > in.To {
+		return in.From, nil
+	}
+	prev, err := a.Store.Get(ctx, in.ReportKey)
+	if err != nil {
+		return in.From, nil
+	}
+	var r sync.Report
+	if json.Unmarshal(prev, &r) != nil {
+		return in.From, nil
+	}
+	return hb.Through, r.Before(hb.Through)
 }
 
 // retryWorth reports whether some failed or unrun records of rep could
@@ -395,7 +400,6 @@ type ReportResult struct {
 
 // Report merges the chunk reports, in order, into RunKey/report.json.
 func (a *Activities) Report(ctx context.Context, in ReportInput) (*ReportResult, error) {
-	a.init()
 	if a.Store == nil {
 		return nil, classify(errors.New("orgsync: Activities.Store is nil"))
 	}
